@@ -1,0 +1,1 @@
+"""Oversight Desk: case tracking for parliamentary oversight of security assistance."""

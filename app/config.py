@@ -1,0 +1,65 @@
+"""Settings, read from OVERSIGHT_* environment variables."""
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE_NAME = "secret_key"
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads. Each one is documented in README.md (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory for the SQLite database, the generated secret and stored files.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means an SQLite file oversight.db in DATA_DIR.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Key for signing; empty means one is generated once and kept in DATA_DIR.",
+    )
+    page_size: int = Field(default=25, ge=5, le=200, description="Rows per page in lists.")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_weak_secret(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("OVERSIGHT_SECRET_KEY must be at least 32 characters")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'oversight.db').resolve()}"
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated on first use and kept (mode 0600) in DATA_DIR."""
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / SECRET_FILE_NAME
+        if not path.exists():
+            # Write aside, then link into place: link fails if another worker won the race, and
+            # a reader never sees a half-written file.
+            tmp = self.data_dir / f".{SECRET_FILE_NAME}.{secrets.token_hex(8)}"
+            tmp.write_text(secrets.token_urlsafe(48), encoding="ascii")
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text(encoding="ascii").strip()

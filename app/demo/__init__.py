@@ -1,0 +1,1 @@
+"""The demo register: real, sourced programmes shipped with the project."""

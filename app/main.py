@@ -1,0 +1,68 @@
+"""The web application: routers, static files, error pages."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import Settings
+from app.db import make_engine
+from app.errors import NotFound
+from app.programmes.routes import router as programme_router
+from app.templating import STATIC_DIR, render
+
+log = logging.getLogger("oversight")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="Oversight Desk", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(programme_router)
+
+    @app.get("/", include_in_schema=False)
+    def home():
+        return RedirectResponse("/programmes", status_code=303)
+
+    @app.get("/health", include_in_schema=False)
+    def health():
+        with app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    _install_error_pages(app)
+    return app
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return render(request, "errors/404.html", {"what": exc.what}, status_code=404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return render(request, "errors/404.html", {"what": "Page"}, status_code=404)
+        return render(request, "errors/error.html", {"status": exc.status_code,
+                      "message": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        if request.url.path.endswith(".svg"):
+            return JSONResponse({"detail": "Bad request"}, status_code=400)
+        return render(request, "errors/error.html", {
+            "status": 400, "message": "The address or form was not understood.",
+        }, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        # The trace goes to the log, never to the person.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render(request, "errors/500.html", {}, status_code=500)

@@ -1,0 +1,332 @@
+"""Queries and rules for the programme register. Session first; no HTTP, no templates."""
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from app.errors import NotFound, ValidationFailed
+from app.formatting import countries_matching
+from app.models import (
+    AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
+    ProgrammeStatus, Source, utcnow,
+)
+from app.programmes.schemas import ProgrammeInput
+
+
+class SortKey(str, Enum):
+    REFERENCE = "reference"
+    TITLE = "title"
+    INSTRUMENT = "instrument"
+    STATUS = "status"
+    START = "start"
+
+
+SORT_COLUMNS = {
+    SortKey.REFERENCE: Programme.reference_code,
+    SortKey.TITLE: Programme.title,
+    SortKey.INSTRUMENT: Instrument.code,
+    SortKey.STATUS: Programme.status,
+    SortKey.START: Programme.start_date,
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    """What the list is narrowed to; each field maps to one URL query parameter."""
+
+    q: str = ""
+    instrument: str = ""
+    country: str = ""
+    status: ProgrammeStatus | None = None
+    kind: AssistanceKind | None = None
+    sort: SortKey = SortKey.REFERENCE
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params) -> "ProgrammeFilters":
+        """Filters from query parameters; values that mean nothing are dropped, never an error."""
+        def enum_or(enum_cls, value, default=None):
+            try:
+                return enum_cls(value) if value else default
+            except ValueError:
+                return default
+
+        try:
+            page = max(1, min(int(params.get("page") or 1), 100_000))
+        except ValueError:
+            page = 1
+        return cls(
+            q=" ".join(str(params.get("q") or "").split())[:200],
+            instrument=str(params.get("instrument") or "")[:20],
+            country=str(params.get("country") or "").upper()[:2],
+            status=enum_or(ProgrammeStatus, params.get("status")),
+            kind=enum_or(AssistanceKind, params.get("kind")),
+            sort=enum_or(SortKey, params.get("sort"), SortKey.REFERENCE),
+            descending=params.get("dir") == "desc",
+            page=page,
+        )
+
+    def query_params(self, **changes) -> dict[str, str]:
+        """These filters as URL parameters (defaults left out), with `changes` applied."""
+        values = {
+            "q": self.q, "instrument": self.instrument, "country": self.country,
+            "status": self.status.value if self.status else "",
+            "kind": self.kind.value if self.kind else "",
+            "sort": self.sort.value if self.sort != SortKey.REFERENCE else "",
+            "dir": "desc" if self.descending else "",
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.instrument or self.country or self.status or self.kind)
+
+
+@dataclass
+class MoneyTotal:
+    currency: str
+    committed_cents: int = 0
+    disbursed_cents: int = 0
+
+
+@dataclass
+class ProgrammePage:
+    programmes: list[Programme]
+    total: int
+    page: int
+    page_size: int
+    totals: list[MoneyTotal]
+    row_totals: dict[int, list[MoneyTotal]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def first_row(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.page * self.page_size)
+
+
+def list_instruments(session: Session) -> list[Instrument]:
+    return list(session.exec(select(Instrument).order_by(Instrument.position, Instrument.id)))
+
+
+def countries_in_register(session: Session) -> list[str]:
+    return list(session.exec(select(Programme.recipient_country).distinct()))
+
+
+def _filtered_ids(filters: ProgrammeFilters):
+    """A SELECT of the ids of programmes matching `filters`, for reuse in other queries."""
+    query = select(Programme.id).join(Instrument, Instrument.id == Programme.instrument_id)
+    if filters.instrument:
+        query = query.where(Instrument.code == filters.instrument)
+    if filters.country:
+        query = query.where(Programme.recipient_country == filters.country)
+    if filters.status:
+        query = query.where(Programme.status == filters.status)
+    if filters.kind:
+        query = query.where(
+            Programme.id.in_(
+                select(ProgrammeKind.programme_id).where(ProgrammeKind.kind == filters.kind)
+            )
+        )
+    for word in filters.q.split()[:8]:
+        matches = [
+            column.icontains(word, autoescape=True)
+            for column in (
+                Programme.reference_code, Programme.title, Programme.recipient_units,
+                Programme.legal_basis, Programme.implementing_bodies, Programme.summary,
+            )
+        ]
+        codes = countries_matching(word)
+        if codes:
+            matches.append(Programme.recipient_country.in_(codes))
+        query = query.where(sa.or_(*matches))
+    return query
+
+
+def search_programmes(session: Session, filters: ProgrammeFilters, page_size: int) -> ProgrammePage:
+    """One page of programmes matching `filters`, with money totals for the whole filtered set."""
+    ids = _filtered_ids(filters)
+    total = session.exec(select(sa.func.count()).select_from(ids.subquery())).one()
+    pages = max(1, math.ceil(total / page_size))
+    page = min(filters.page, pages)
+
+    column = SORT_COLUMNS[filters.sort]
+    order = [column.desc() if filters.descending else column.asc()]
+    if filters.sort == SortKey.START:
+        order.insert(0, column.is_(None))  # undated programmes last, either direction
+    order.append(Programme.id)
+    programmes = list(
+        session.exec(
+            select(Programme)
+            .join(Instrument, Instrument.id == Programme.instrument_id)
+            .where(Programme.id.in_(ids))
+            .options(selectinload(Programme.instrument), selectinload(Programme.kinds))
+            .order_by(*order)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    row_totals = _money_by_programme(session, [p.id for p in programmes])
+    return ProgrammePage(
+        programmes=programmes, total=total, page=page, page_size=page_size,
+        totals=_money_totals(session, FundingLine.programme_id.in_(ids)),
+        row_totals=row_totals,
+    )
+
+
+def _money_totals(session: Session, condition) -> list[MoneyTotal]:
+    rows = session.exec(
+        select(FundingLine.currency, FundingLine.kind, sa.func.sum(FundingLine.amount_cents))
+        .where(condition)
+        .group_by(FundingLine.currency, FundingLine.kind)
+    ).all()
+    totals: dict[str, MoneyTotal] = {}
+    for currency, kind, cents in rows:
+        entry = totals.setdefault(currency, MoneyTotal(currency))
+        if kind == FundingKind.COMMITMENT:
+            entry.committed_cents += int(cents or 0)
+        else:
+            entry.disbursed_cents += int(cents or 0)
+    return sorted(totals.values(), key=lambda t: (-t.committed_cents, t.currency))
+
+
+def _money_by_programme(session: Session, programme_ids: list[int]) -> dict[int, list[MoneyTotal]]:
+    if not programme_ids:
+        return {}
+    rows = session.exec(
+        select(FundingLine.programme_id, FundingLine.currency, FundingLine.kind,
+               sa.func.sum(FundingLine.amount_cents))
+        .where(FundingLine.programme_id.in_(programme_ids))
+        .group_by(FundingLine.programme_id, FundingLine.currency, FundingLine.kind)
+    ).all()
+    by_programme: dict[int, dict[str, MoneyTotal]] = {}
+    for programme_id, currency, kind, cents in rows:
+        entry = by_programme.setdefault(programme_id, {}).setdefault(currency, MoneyTotal(currency))
+        if kind == FundingKind.COMMITMENT:
+            entry.committed_cents += int(cents or 0)
+        else:
+            entry.disbursed_cents += int(cents or 0)
+    return {pid: sorted(t.values(), key=lambda t: t.currency) for pid, t in by_programme.items()}
+
+
+def get_programme(session: Session, programme_id: int) -> Programme:
+    """A programme with everything its page shows, or NotFound."""
+    programme = session.exec(
+        select(Programme)
+        .where(Programme.id == programme_id)
+        .options(
+            selectinload(Programme.instrument), selectinload(Programme.kinds),
+            selectinload(Programme.funding_lines), selectinload(Programme.sources),
+        )
+    ).first()
+    if programme is None:
+        raise NotFound("Programme")
+    return programme
+
+
+def funding_by_year(programme: Programme, currency: str) -> list[tuple[int, int, int]]:
+    """(year, committed cents, disbursed cents) for every year with a line in `currency`."""
+    years: dict[int, list[int]] = {}
+    for line in programme.funding_lines:
+        if line.currency == currency:
+            entry = years.setdefault(line.year, [0, 0])
+            entry[0 if line.kind == FundingKind.COMMITMENT else 1] += line.amount_cents
+    return [(year, c, d) for year, (c, d) in sorted(years.items())]
+
+
+def programme_totals(programme: Programme) -> list[MoneyTotal]:
+    totals: dict[str, MoneyTotal] = {}
+    for line in programme.funding_lines:
+        entry = totals.setdefault(line.currency, MoneyTotal(line.currency))
+        if line.kind == FundingKind.COMMITMENT:
+            entry.committed_cents += line.amount_cents
+        else:
+            entry.disbursed_cents += line.amount_cents
+    return sorted(totals.values(), key=lambda t: (-t.committed_cents, t.currency))
+
+
+def create_programme(session: Session, data: ProgrammeInput) -> Programme:
+    programme = Programme(
+        reference_code=data.reference_code, title=data.title, instrument_id=0,
+        recipient_country=data.recipient_country, status=data.status,
+    )
+    _apply(session, programme, data)
+    session.add(programme)
+    _flush_unique(session, data)
+    return programme
+
+
+def update_programme(session: Session, programme: Programme, data: ProgrammeInput) -> Programme:
+    _apply(session, programme, data)
+    programme.updated_at = utcnow()
+    _flush_unique(session, data)
+    return programme
+
+
+def delete_programme(session: Session, programme: Programme) -> None:
+    session.delete(programme)
+    session.flush()
+
+
+def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None:
+    """Copy validated input onto `programme`, replacing its kinds, funding lines and sources."""
+    instrument = session.exec(select(Instrument).where(Instrument.code == data.instrument)).first()
+    if instrument is None:
+        raise ValidationFailed({"instrument": "Choose an instrument from the list."})
+    duplicate = session.exec(
+        select(Programme.id).where(
+            Programme.reference_code == data.reference_code,
+            Programme.id != (programme.id or 0),
+        )
+    ).first()
+    if duplicate is not None:
+        raise ValidationFailed({"reference_code": _duplicate_message(data.reference_code)})
+    for name in ("reference_code", "title", "recipient_country", "recipient_units",
+                 "legal_basis", "implementing_bodies", "start_date", "end_date", "status",
+                 "summary"):
+        setattr(programme, name, getattr(data, name))
+    programme.instrument_id = instrument.id
+    programme.kinds = [ProgrammeKind(kind=kind) for kind in data.kinds]
+    programme.funding_lines = [FundingLine(**line.model_dump()) for line in data.funding]
+    programme.sources = [
+        Source(position=position, **source.model_dump())
+        for position, source in enumerate(data.sources)
+    ]
+
+
+def _flush_unique(session: Session, data: ProgrammeInput) -> None:
+    """Flush, turning a reference-code race with another worker into a field error.
+
+    The duplicate check in _apply catches the usual case; this catches two workers saving the
+    same code at once. Nothing of the request is kept: the transaction is rolled back.
+    """
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        if "reference_code" in str(exc.orig):
+            message = _duplicate_message(data.reference_code)
+            raise ValidationFailed({"reference_code": message}) from exc
+        raise
+
+
+def _duplicate_message(code: str) -> str:
+    return f"Another programme already has the reference code “{code}”."
+
+
+def count_programmes(session: Session) -> int:
+    return session.exec(select(sa.func.count()).select_from(Programme)).one()

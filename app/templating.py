@@ -1,0 +1,73 @@
+"""Jinja2 set-up and the one way routes render a page or, for htmx, a fragment of it."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from app import formatting
+from app.models import AssistanceKind, FundingKind, ProgrammeStatus, SourceConfidence
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _htmx_url() -> str | None:
+    """URL of the htmx build `make` fetched (its version is pinned in the Makefile only)."""
+    builds = sorted((STATIC_DIR / "vendor").glob("htmx-*.min.js"))
+    if not builds:
+        logging.getLogger("oversight").warning(
+            "htmx is missing from %s/vendor; run `make setup`. Pages work without it.", STATIC_DIR
+        )
+        return None
+    return f"/static/vendor/{builds[-1].name}"
+
+
+templates = Jinja2Blocks(directory=str(TEMPLATE_DIR))
+templates.env.filters.update(
+    country=formatting.country_name,
+    money=formatting.money,
+    money_compact=formatting.money_compact,
+    long_date=formatting.long_date,
+    markdown=formatting.markdown,
+)
+templates.env.globals.update(
+    htmx_url=_htmx_url(),
+    status_options=[(s.value, s.label) for s in ProgrammeStatus],
+    funding_kind_options=[(k.value, k.label) for k in FundingKind],
+    confidence_options=[(c.value, c.label) for c in SourceConfidence],
+    ProgrammeStatus=ProgrammeStatus,
+    AssistanceKind=AssistanceKind,
+    FundingKind=FundingKind,
+    SourceConfidence=SourceConfidence,
+)
+
+
+def is_htmx(request: Request) -> bool:
+    """True for an htmx swap; a history restore wants the whole page even though htmx asks."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The whole page, or only `block` when htmx asks for it. Vary tells caches the difference."""
+    kwargs: dict[str, Any] = {}
+    if block and is_htmx(request):
+        kwargs["block_name"] = block
+    response = templates.TemplateResponse(
+        request, template, context or {}, status_code=status_code, **kwargs
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,26 @@
+"""Checks shared by every free-text field a person types into."""
+
+import re
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str, *, label: str, max_length: int, required: bool = False,
+               multiline: bool = False, markdown: bool = False) -> str:
+    """`value` stripped, or ValueError with a message a clerk can act on."""
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not multiline:
+        text = " ".join(text.split())
+    if required and not text:
+        raise ValueError(f"{label} is required.")
+    if len(text) > max_length:
+        raise ValueError(
+            f"{label} is {len(text):,} characters long; the limit is {max_length:,}."
+        )
+    if _CONTROL.search(text):
+        raise ValueError(f"{label} contains control characters; remove them.")
+    if _TAG.search(text):
+        hint = " Use Markdown for formatting." if markdown else " Plain text only."
+        raise ValueError(f"{label} must not contain HTML tags such as <script>.{hint}")
+    return text

@@ -1,0 +1,54 @@
+"""Small builders for form submissions and stored programmes."""
+
+from sqlmodel import Session, select
+
+from app.models import FundingLine, Programme, Source
+
+
+def programme_form(**overrides) -> dict[str, str | list[str]]:
+    """A valid programme form as a browser would post it; override any field by name."""
+    form: dict[str, str | list[str]] = {
+        "action": "save",
+        "reference_code": "EPF-TEST-2021-1",
+        "title": "EPF assistance measure for the Test Defence Forces",
+        "instrument": "EPF",
+        "recipient_country": "MD",
+        "recipient_units": "Engineering Battalion",
+        "kinds": ["non_lethal_equipment", "training"],
+        "legal_basis": "Council Decision (CFSP) 2021/2136",
+        "implementing_bodies": "Ministry of Defence",
+        "start_date": "2021-12-02",
+        "end_date": "2024-12-02",
+        "status": "active",
+        "summary": "Medical equipment and **EOD** equipment.\n\n- subject to IHL compliance",
+        "funding-0-year": "2021",
+        "funding-0-kind": "commitment",
+        "funding-0-amount": "7000000",
+        "funding-0-currency": "EUR",
+        "funding-0-note": "Council Decision (CFSP) 2021/2136",
+        "funding-1-year": "2023",
+        "funding-1-kind": "disbursement",
+        "funding-1-amount": "2500000.50",
+        "funding-1-currency": "EUR",
+        "funding-1-note": "",
+        "source-0-title": "Council Decision (CFSP) 2021/2136",
+        "source-0-url": "https://eur-lex.europa.eu/eli/dec/2021/2136/oj",
+        "source-0-confidence": "verified",
+        "source-0-note": "",
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def stored_programme(db: Session, reference_code: str) -> Programme | None:
+    db.expire_all()
+    return db.exec(select(Programme).where(Programme.reference_code == reference_code)).first()
+
+
+def row_counts(db: Session) -> dict[str, int]:
+    """How many programmes, funding lines and sources are stored: to prove nothing was saved."""
+    db.expire_all()
+    return {
+        model.__name__: len(db.exec(select(model)).all())
+        for model in (Programme, FundingLine, Source)
+    }
