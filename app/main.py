@@ -55,6 +55,9 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # /programmes/abc names no record: that is "not found", not a malformed request.
+            return render(request, "errors/404.html", {"what": "Page"}, status_code=404)
         if request.url.path.endswith(".svg"):
             return JSONResponse({"detail": "Bad request"}, status_code=400)
         return render(request, "errors/error.html", {

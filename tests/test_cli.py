@@ -1,0 +1,61 @@
+"""The `oversight` command as administrators run it: a real process, real exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.db import make_engine
+
+OVERSIGHT = str(Path(sys.executable).parent / "oversight")
+
+
+def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_")}
+    env["OVERSIGHT_DATA_DIR"] = str(data_dir)
+    return subprocess.run([OVERSIGHT, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def programme_count(data_dir: Path) -> int:
+    engine = make_engine(f"sqlite:///{data_dir / 'oversight.db'}")
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM programme")).scalar()
+    engine.dispose()
+    return count
+
+
+def test_help_explains_each_command(tmp_path):
+    result = run("--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for command in ("db", "demo", "serve"):
+        assert command in result.stdout
+    assert "Apply database migrations" in run("db", "upgrade", "--help", data_dir=tmp_path).stdout
+    assert "empty database" in run("demo", "load", "--help", data_dir=tmp_path).stdout
+
+
+def test_unknown_command_is_a_usage_error(tmp_path):
+    assert run("frobnicate", data_dir=tmp_path).returncode == 2
+
+
+def test_upgrade_then_demo_load_then_refuse_a_second_load(tmp_path):
+    data_dir = tmp_path / "data"
+    upgrade = run("db", "upgrade", data_dir=data_dir)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert run("db", "upgrade", data_dir=data_dir).returncode == 0  # safe to repeat
+
+    load = run("demo", "load", data_dir=data_dir)
+    assert load.returncode == 0, load.stderr
+    count = programme_count(data_dir)
+    assert f"Loaded {count} demo programmes" in load.stdout
+    demo_file = Path("app/demo/register.json")
+    assert count == len(json.loads(demo_file.read_text())["programmes"])
+
+    again = run("demo", "load", data_dir=data_dir)
+    assert again.returncode == 1
+    assert "already holds" in again.stderr
+    if_empty = run("demo", "load", "--if-empty", data_dir=data_dir)
+    assert if_empty.returncode == 0
+    assert programme_count(data_dir) == count
