@@ -12,6 +12,8 @@ _STYLE = Style(
     foreground="#1f2933",
     foreground_strong="#1f2933",
     foreground_subtle="#d9dee3",
+    guide_stroke_color="#c9d0d6",
+    guide_stroke_dasharray="2,3",
     colors=("#1d4e89", "#c47f17"),
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     label_font_size=13,
@@ -32,10 +34,11 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
         title=f"Funding by year ({currency})",
         legend_at_bottom=True,
         print_values=False,
-        show_minor_y_labels=False,
         value_formatter=lambda cents: money_compact(int(cents or 0), currency),
         x_title="Year",
         margin=12,
+        # An explicit range from zero, so a single bar still gets a labelled scale.
+        range=(0, max([1] + [max(c, d) for _, c, d in rows]) * 1.1),
     )
     chart.x_labels = [str(year) for year, _, _ in rows]
     chart.add("Committed", [committed for _, committed, _ in rows])
