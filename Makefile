@@ -36,6 +36,7 @@ $(HTMX_JS):
 	@test "sha512-$$(openssl dgst -sha512 -binary .cache/npm/htmx.org-$(HTMX_VERSION).tgz | openssl base64 -A)" = "$(HTMX_INTEGRITY)" \
 		|| { echo "htmx tarball does not match its pinned integrity"; exit 1; }
 	tar -xzf .cache/npm/htmx.org-$(HTMX_VERSION).tgz -C .cache/npm package/dist/htmx.min.js
+	rm -f app/static/vendor/htmx-*.min.js
 	cp .cache/npm/package/dist/htmx.min.js $@
 
 # Lock file regeneration (maintainers): exact versions with hashes for every dependency.

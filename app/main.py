@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.errors import NotFound
 from app.programmes.routes import router as programme_router
+from app.security import SecurityMiddleware
 from app.templating import STATIC_DIR, render
 
 log = logging.getLogger("oversight")
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
 
+    app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(programme_router)
 

@@ -16,7 +16,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _htmx_url() -> str | None:
-    """URL of the htmx build `make` fetched (its version is pinned in the Makefile only)."""
+    """URL of the htmx build `make` fetched; its version is pinned in the Makefile, which
+    removes older builds when it fetches a new one."""
     builds = sorted((STATIC_DIR / "vendor").glob("htmx-*.min.js"))
     if not builds:
         logging.getLogger("oversight").warning(
@@ -64,10 +65,12 @@ def render(
 ) -> HTMLResponse:
     """The whole page, or only `block` when htmx asks for it. Vary tells caches the difference."""
     kwargs: dict[str, Any] = {}
-    if block and is_htmx(request):
+    fragment = bool(block and is_htmx(request))
+    if fragment:
         kwargs["block_name"] = block
     response = templates.TemplateResponse(
-        request, template, context or {}, status_code=status_code, **kwargs
+        request, template, {**(context or {}), "fragment": fragment}, status_code=status_code,
+        **kwargs,
     )
     response.headers["Vary"] = "HX-Request"
     return response

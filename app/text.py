@@ -2,7 +2,10 @@
 
 import re
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+# Something a browser would take as markup: a tag, a comment, a CDATA section or a processing
+# instruction. "a < b" and "x<y" are ordinary text; Markdown autolinks are allowed.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -20,7 +23,7 @@ def clean_text(value: str, *, label: str, max_length: int, required: bool = Fals
         )
     if _CONTROL.search(text):
         raise ValueError(f"{label} contains control characters; remove them.")
-    if _TAG.search(text):
+    if _TAG.search(_AUTOLINK.sub("", text)):
         hint = " Use Markdown for formatting." if markdown else " Plain text only."
         raise ValueError(f"{label} must not contain HTML tags such as <script>.{hint}")
     return text

@@ -1,47 +1,73 @@
 """HTML routes of the programme register: list, page, chart, create, edit, delete."""
 
+import re
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.db import SessionDep
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
 from app.models import Programme
 from app.programmes import service
 from app.programmes.chart import funding_chart_svg
-from app.programmes.schemas import ProgrammeForm, blank_funding_row, blank_source_row
+from app.programmes.schemas import (
+    FUNDING_FIELDS, MAX_LINES, SOURCE_FIELDS, ProgrammeForm, blank_funding_row, blank_source_row,
+)
 from app.templating import is_htmx, render
 
 router = APIRouter()
+
+# Room for the largest form we accept (MAX_LINES rows of each kind) and a little more, so a
+# form one row too long is answered with a message next to the fieldset, not a bare 400.
+MAX_FORM_FIELDS = 40 + (MAX_LINES + 5) * (len(FUNDING_FIELDS) + len(SOURCE_FIELDS))
+
+ProgrammeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def submitted_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+FormDep = Annotated[FormData, Depends(submitted_form)]
 
 
 @router.get("/programmes", name="programme_list")
 def programme_list(request: Request, session: SessionDep, settings: SettingsDep):
-    filters = service.ProgrammeFilters.from_query(request.query_params)
-    page = service.search_programmes(session, filters, settings.page_size)
-    countries = sorted(
-        service.countries_in_register(session) + ([filters.country] if filters.country else []),
+    instruments = service.list_instruments(session)
+    filters = service.ProgrammeFilters.from_query(
+        request.query_params, service.instrument_codes(instruments)
     )
+    page = service.search_programmes(session, filters, settings.page_size)
+    countries = set(service.countries_in_register(session))
+    if filters.country:
+        countries.add(filters.country)
+    deleted = request.query_params.get("deleted", "")[:40]
     context = {
         "filters": filters,
         "page": page,
-        "instruments": service.list_instruments(session),
-        "countries": sorted({(c, country_name(c)) for c in countries}, key=lambda c: c[1]),
+        "instruments": instruments,
+        "countries": sorted(((c, country_name(c)) for c in countries), key=lambda c: c[1]),
         "url_for_filters": lambda **changes: _list_url(filters, **changes),
-        "deleted": request.query_params.get("deleted", "")[:40],
+        # Said only of a programme that is really gone, so a crafted link cannot claim it.
+        "deleted": deleted if deleted and not service.reference_exists(session, deleted) else "",
     }
-    return render(request, "programmes/list.html", context, block="results")
+    response = render(request, "programmes/list.html", context, block="results")
+    if is_htmx(request):
+        # A clean address for bookmarking. Sorting and paging add to the history; each
+        # keystroke or filter change only replaces the current entry.
+        header = "HX-Push-Url" if request.headers.get("HX-Boosted") else "HX-Replace-Url"
+        response.headers[header] = _list_url(filters)
+    return response
 
 
 def _list_url(filters: service.ProgrammeFilters, **changes) -> str:
@@ -55,14 +81,12 @@ def programme_new(request: Request, session: SessionDep):
 
 
 @router.post("/programmes", name="programme_create")
-async def programme_create(request: Request, session: SessionDep):
-    submitted = await request.form()
-    form = ProgrammeForm.from_form_data(submitted)
-    return _save(request, session, form, None, str(submitted.get("action", "save")))
+def programme_create(request: Request, session: SessionDep, submitted: FormDep):
+    return _save(request, session, submitted, programme=None)
 
 
 @router.get("/programmes/{programme_id}", name="programme_detail")
-def programme_detail(request: Request, programme_id: int, session: SessionDep):
+def programme_detail(request: Request, programme_id: ProgrammeId, session: SessionDep):
     programme = service.get_programme(session, programme_id)
     totals = service.programme_totals(programme)
     return render(request, "programmes/detail.html", {
@@ -74,54 +98,59 @@ def programme_detail(request: Request, programme_id: int, session: SessionDep):
 
 
 @router.get("/programmes/{programme_id}/funding.svg", name="programme_funding_chart")
-def programme_funding_chart(programme_id: int, session: SessionDep, currency: str = "EUR"):
+def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, currency: str = "EUR"):
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise NotFound("Chart")
     programme = service.get_programme(session, programme_id)
-    rows = service.funding_by_year(programme, currency.upper()[:3])
-    return Response(
-        funding_chart_svg(rows, currency.upper()[:3]), media_type="image/svg+xml",
-    )
+    svg = funding_chart_svg(service.funding_by_year(programme, currency), currency)
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get("/programmes/{programme_id}/edit", name="programme_edit")
-def programme_edit(request: Request, programme_id: int, session: SessionDep):
+def programme_edit(request: Request, programme_id: ProgrammeId, session: SessionDep):
     programme = service.get_programme(session, programme_id)
     return _render_form(request, session, _form_from(programme), programme=programme)
 
 
 @router.post("/programmes/{programme_id}/edit", name="programme_update")
-async def programme_update(request: Request, programme_id: int, session: SessionDep):
+def programme_update(request: Request, programme_id: ProgrammeId, session: SessionDep,
+                     submitted: FormDep):
     programme = service.get_programme(session, programme_id)
-    submitted = await request.form()
-    form = ProgrammeForm.from_form_data(submitted)
-    return _save(request, session, form, programme, str(submitted.get("action", "save")))
+    return _save(request, session, submitted, programme=programme)
 
 
 @router.get("/programmes/{programme_id}/delete", name="programme_delete_confirm")
-def programme_delete_confirm(request: Request, programme_id: int, session: SessionDep):
+def programme_delete_confirm(request: Request, programme_id: ProgrammeId, session: SessionDep):
     programme = service.get_programme(session, programme_id)
     return render(request, "programmes/delete.html", {"programme": programme})
 
 
 @router.post("/programmes/{programme_id}/delete", name="programme_delete")
-def programme_delete(programme_id: int, session: SessionDep):
+def programme_delete(programme_id: ProgrammeId, session: SessionDep):
     programme = service.get_programme(session, programme_id)
     reference = programme.reference_code
     service.delete_programme(session, programme)
     return RedirectResponse(f"/programmes?{urlencode({'deleted': reference})}", status_code=303)
 
 
-def _save(request: Request, session, form: ProgrammeForm, programme: Programme | None,
-          action: str):
+def _save(request: Request, session, submitted: FormData, programme: Programme | None):
     """Save the form, or show it again with what was typed and a message at each bad field.
 
     The buttons that add or remove a funding line or source submit the same form with an
     `action`; they re-render it (the whole page, or only the changed fieldset for htmx).
     """
+    form = ProgrammeForm.from_form_data(submitted)
+    action = str(submitted.get("action", "save"))
     if action != "save":
         return _edit_rows(request, session, form, programme, action)
 
     data = form.validate()
-    if data is not None:
+    # Checked every time, so every problem is reported in one round.
+    form.merge_errors(service.reference_problems(
+        session, form.values.get("reference_code", "").strip(),
+        form.values.get("instrument", "").strip(), programme.id if programme else None,
+    ))
+    if data is not None and not form.errors:
         try:
             if programme is None:
                 programme = service.create_programme(session, data)
@@ -129,27 +158,28 @@ def _save(request: Request, session, form: ProgrammeForm, programme: Programme |
                 service.update_programme(session, programme, data)
         except ValidationFailed as exc:
             session.rollback()  # nothing half-saved
-            form.errors.update(exc.errors)
+            form.merge_errors(exc.errors)
         else:
             return RedirectResponse(f"/programmes/{programme.id}", status_code=303)
     return _render_form(request, session, form, programme=programme, status_code=422)
 
 
 def _edit_rows(request, session, form: ProgrammeForm, programme, action: str):
-    block = None
+    block = new_row = None
     if action == "add-funding":
         form.funding.append(blank_funding_row())
-        block = "funding_lines"
+        block, new_row = "funding_lines", f"funding-{len(form.funding) - 1}-year"
     elif action == "add-source":
         form.sources.append(blank_source_row())
-        block = "sources"
+        block, new_row = "sources", f"source-{len(form.sources) - 1}-title"
     elif action.startswith("remove-funding-"):
         _remove(form.funding, action.removeprefix("remove-funding-"))
         block = "funding_lines"
     elif action.startswith("remove-source-"):
         _remove(form.sources, action.removeprefix("remove-source-"))
         block = "sources"
-    return _render_form(request, session, form, programme=programme, block=block)
+    return _render_form(request, session, form, programme=programme, block=block,
+                        new_row=new_row)
 
 
 def _remove(rows: list, index: str) -> None:
@@ -158,7 +188,7 @@ def _remove(rows: list, index: str) -> None:
 
 
 def _render_form(request, session, form: ProgrammeForm, programme, *, block=None,
-                 status_code=200):
+                 new_row=None, status_code=200):
     context = {
         "form": form,
         "programme": programme,
@@ -166,9 +196,10 @@ def _render_form(request, session, form: ProgrammeForm, programme, *, block=None
         "form_action": f"/programmes/{programme.id}/edit" if programme else "/programmes",
         "instrument_options": [(i.code, i.name) for i in service.list_instruments(session)],
         "country_choices": country_choices(),
+        "new_row": new_row,
     }
     return render(request, "programmes/form.html", context, block=block,
-                  status_code=status_code if not (block and is_htmx(request)) else 200)
+                  status_code=status_code)
 
 
 def _form_from(programme: Programme) -> ProgrammeForm:

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pycountry
@@ -16,12 +16,19 @@ from app.text import clean_text
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
 MAX_LINES = 200
-_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-# "1.000,50" or "40.000": a German-style number, refused rather than read as 40.00.
-_CONTINENTAL = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)$|^\d{1,3}(\.\d{3})+$")
+# A trillion currency units per line is far above any programme and keeps sums in 64 bits.
+MAX_AMOUNT_UNITS = 10**12
+# Not money: precious metals, IMF units, test and "no currency" codes of ISO 4217.
+NOT_CURRENCIES = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS",
+                  "XUA", "XXX"}
+
+_PLAIN = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+# "1.000,50", "40.000" or "1250,50": German-style numbers, refused rather than misread.
+_CONTINENTAL = re.compile(r"^[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?$|^[0-9]+,[0-9]{1,2}$")
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-_ROW_FIELD = re.compile(r"^(funding|source)-(\d{1,4})-([a-z_]+)$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ROW_FIELD = re.compile(r"^(funding|source)-([0-9]{1,6})-([a-z_]+)$")
 
 FUNDING_FIELDS = ("year", "kind", "amount", "currency", "note")
 SOURCE_FIELDS = ("title", "url", "confidence", "note")
@@ -29,35 +36,33 @@ SOURCE_FIELDS = ("title", "url", "confidence", "note")
 
 def parse_amount_cents(raw: str, currency: str | None = None) -> int:
     """'40000000', '40,000,000' or '1250.50' as cents; a clear ValueError for anything else."""
-    text = (raw or "").strip().replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+    text = (raw or "").strip()
+    for space in (" ", "\u202f", "\u00a0"):
+        text = text.replace(space, "")
     if not text:
         raise ValueError("Enter an amount.")
     if text.startswith("-"):
         raise ValueError("The amount cannot be negative.")
-    if _CONTINENTAL.match(text):
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif _CONTINENTAL.match(text):
         plain = text.replace(".", "").replace(",", ".")
         raise ValueError(
             f"Write “{raw.strip()}” as {plain}: a point for decimals and no thousands separators."
         )
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    if not _AMOUNT.match(text):
+    if not _PLAIN.match(text):
         raise ValueError(
             "Enter the amount as a number in whole currency units, e.g. 40000000 or 1250.50 "
             "(a point for decimals; no currency sign)."
         )
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only numbers
-        raise ValueError("The amount is not a number.") from exc
-    precision = get_currency_precision(currency) if currency else 2
-    if amount != amount.quantize(Decimal(1).scaleb(-min(precision, 2))):
-        unit = "no decimals" if precision == 0 else "at most 2 decimals"
-        raise ValueError(f"The amount can have {unit}.")
-    cents = int(amount * 100)
-    if cents > 10**17:
-        raise ValueError("The amount is too large.")
-    return cents
+    units, _, decimals = text.partition(".")
+    if len(units.lstrip("0")) > len(str(MAX_AMOUNT_UNITS)) or Decimal(units) > MAX_AMOUNT_UNITS:
+        raise ValueError(f"The amount is too large (at most {MAX_AMOUNT_UNITS:,}).")
+    allowed = min(get_currency_precision(currency) if currency else 2, 2)
+    if len(decimals.rstrip("0")) > allowed:
+        raise ValueError("The amount can have no decimals." if allowed == 0
+                         else f"The amount can have at most {allowed} decimals.")
+    return int(units) * 100 + int((decimals + "00")[:2])
 
 
 class FundingLineInput(BaseModel):
@@ -80,7 +85,7 @@ class FundingLineInput(BaseModel):
     @classmethod
     def _year(cls, value: Any) -> int:
         text = str(value if value is not None else "").strip()
-        if not text.isdigit():
+        if not re.fullmatch(r"[0-9]{4}", text):
             raise ValueError("Enter a year such as 2024.")
         year = int(text)
         if not MIN_YEAR <= year <= MAX_YEAR:
@@ -101,7 +106,8 @@ class FundingLineInput(BaseModel):
         code = str(value or "").strip().upper()
         if not code:
             raise ValueError("Enter a currency code such as EUR.")
-        if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        if (len(code) != 3 or code in NOT_CURRENCIES
+                or pycountry.currencies.get(alpha_3=code) is None):
             raise ValueError(
                 f"Unknown currency “{code[:10]}”; use an ISO 4217 code such as EUR, USD or GBP."
             )
@@ -249,9 +255,11 @@ class ProgrammeInput(BaseModel):
         if not text:
             return None
         try:
+            if not _ISO_DATE.match(text):
+                raise ValueError
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD, e.g. 2021-11-19.") from None
+            raise ValueError("Enter a real date as YYYY-MM-DD, e.g. 2021-11-19.") from None
 
     @field_validator("status", mode="before")
     @classmethod
@@ -297,8 +305,7 @@ class ProgrammeForm:
         funding = [_row(rows["funding"][i], FUNDING_FIELDS) for i in sorted(rows["funding"])]
         sources = [_row(rows["source"][i], SOURCE_FIELDS) for i in sorted(rows["source"])]
         kinds = [str(v) for v in form.getlist("kinds")]
-        return cls(values=values, kinds=kinds, funding=funding[:MAX_LINES],
-                   sources=sources[:MAX_LINES])
+        return cls(values=values, kinds=kinds, funding=funding, sources=sources)
 
     @classmethod
     def blank(cls) -> "ProgrammeForm":
@@ -306,7 +313,9 @@ class ProgrammeForm:
                    funding=[blank_funding_row()], sources=[blank_source_row()])
 
     def filled_funding(self) -> list[tuple[int, dict[str, str]]]:
-        return [(i, r) for i, r in enumerate(self.funding) if any(v.strip() for v in r.values())]
+        # Type and currency come pre-filled in a blank row, so they alone do not make it filled.
+        return [(i, r) for i, r in enumerate(self.funding) if any(
+            r.get(k, "").strip() for k in ("year", "amount", "note"))]
 
     def filled_sources(self) -> list[tuple[int, dict[str, str]]]:
         return [(i, r) for i, r in enumerate(self.sources) if any(
@@ -317,26 +326,49 @@ class ProgrammeForm:
         self.errors = {}
         funding_rows = self.filled_funding()
         source_rows = self.filled_sources()
+        if len(funding_rows) > MAX_LINES:
+            self.errors["funding-lines"] = f"At most {MAX_LINES} funding lines per programme."
+        if len(source_rows) > MAX_LINES:
+            self.errors["sources"] = f"At most {MAX_LINES} sources per programme."
         raw = dict(self.values, kinds=self.kinds,
                    funding=[r for _, r in funding_rows], sources=[r for _, r in source_rows])
         try:
-            return ProgrammeInput.model_validate(raw)
+            data = ProgrammeInput.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
                 self.errors.setdefault(*_error_field(error, funding_rows, source_rows))
             return None
+        return None if self.errors else data
 
-    def error_labels(self) -> dict[str, str]:
-        """A readable name for each field with an error, for the summary at the top."""
-        return {name: field_label(name) for name in self.errors}
+    def merge_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.errors.setdefault(name, message)
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(field, label, message) for each error, in the order the fields appear on the page."""
+        order = list(FIELD_LABELS)
+
+        def position(name: str) -> tuple[int, int, int, int]:
+            match = _ROW_FIELD.match(name)
+            if match:
+                group, index, part = match.groups()
+                names = FUNDING_FIELDS if group == "funding" else SOURCE_FIELDS
+                fieldset = order.index("funding-lines" if group == "funding" else "sources")
+                return fieldset, 1, int(index), names.index(part) if part in names else 0
+            return (order.index(name) if name in order else len(order)), 0, 0, 0
+
+        return [(name, field_label(name), self.errors[name])
+                for name in sorted(self.errors, key=position)]
 
 
+# In the order the fields appear on the page.
 FIELD_LABELS = {
-    "reference_code": "Reference code", "title": "Title", "instrument": "Instrument",
-    "recipient_country": "Recipient country", "recipient_units": "Recipient units",
-    "kinds": "Kinds of assistance", "legal_basis": "Legal basis",
-    "implementing_bodies": "Implementing bodies", "start_date": "Start date",
-    "end_date": "End date", "status": "Status", "summary": "Summary",
+    "reference_code": "Reference code", "status": "Status", "title": "Title",
+    "instrument": "Instrument", "recipient_country": "Recipient country",
+    "recipient_units": "Recipient units", "kinds": "Kinds of assistance",
+    "legal_basis": "Legal basis", "implementing_bodies": "Implementing bodies",
+    "start_date": "Start date", "end_date": "End date", "summary": "Summary",
+    "funding-lines": "Funding lines", "sources": "Sources",
 }
 
 

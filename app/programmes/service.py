@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 from enum import Enum
 
+import pycountry
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -49,7 +50,7 @@ class ProgrammeFilters:
     page: int = 1
 
     @classmethod
-    def from_query(cls, params) -> "ProgrammeFilters":
+    def from_query(cls, params, instrument_codes: set[str]) -> "ProgrammeFilters":
         """Filters from query parameters; values that mean nothing are dropped, never an error."""
         def enum_or(enum_cls, value, default=None):
             try:
@@ -63,8 +64,8 @@ class ProgrammeFilters:
             page = 1
         return cls(
             q=" ".join(str(params.get("q") or "").split())[:200],
-            instrument=str(params.get("instrument") or "")[:20],
-            country=str(params.get("country") or "").upper()[:2],
+            instrument=_known(str(params.get("instrument") or "").upper(), instrument_codes),
+            country=_known(str(params.get("country") or "").upper(), COUNTRY_CODES),
             status=enum_or(ProgrammeStatus, params.get("status")),
             kind=enum_or(AssistanceKind, params.get("kind")),
             sort=enum_or(SortKey, params.get("sort"), SortKey.REFERENCE),
@@ -88,6 +89,13 @@ class ProgrammeFilters:
     @property
     def active(self) -> bool:
         return bool(self.q or self.instrument or self.country or self.status or self.kind)
+
+
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def _known(value: str, allowed) -> str:
+    return value if value in allowed else ""
 
 
 @dataclass
@@ -121,6 +129,16 @@ class ProgrammePage:
 
 def list_instruments(session: Session) -> list[Instrument]:
     return list(session.exec(select(Instrument).order_by(Instrument.position, Instrument.id)))
+
+
+def instrument_codes(instruments: list[Instrument]) -> set[str]:
+    return {i.code for i in instruments}
+
+
+def reference_exists(session: Session, reference_code: str) -> bool:
+    return session.exec(
+        select(Programme.id).where(Programme.reference_code == reference_code)
+    ).first() is not None
 
 
 def countries_in_register(session: Session) -> list[str]:
@@ -188,39 +206,44 @@ def search_programmes(session: Session, filters: ProgrammeFilters, page_size: in
     )
 
 
-def _money_totals(session: Session, condition) -> list[MoneyTotal]:
-    rows = session.exec(
-        select(FundingLine.currency, FundingLine.kind, sa.func.sum(FundingLine.amount_cents))
+def _money_rows(session: Session, condition):
+    """(programme id, currency, kind, sum) rows. Summed per programme in SQL, where a
+    programme's lines are bounded; across programmes the sum is done in Python, where integers
+    cannot overflow as SQLite's 64-bit SUM can."""
+    return session.exec(
+        select(FundingLine.programme_id, FundingLine.currency, FundingLine.kind,
+               sa.func.sum(FundingLine.amount_cents))
         .where(condition)
-        .group_by(FundingLine.currency, FundingLine.kind)
+        .group_by(FundingLine.programme_id, FundingLine.currency, FundingLine.kind)
     ).all()
+
+
+def _add_up(rows) -> dict[str, MoneyTotal]:
     totals: dict[str, MoneyTotal] = {}
-    for currency, kind, cents in rows:
+    for _, currency, kind, cents in rows:
         entry = totals.setdefault(currency, MoneyTotal(currency))
         if kind == FundingKind.COMMITMENT:
             entry.committed_cents += int(cents or 0)
         else:
             entry.disbursed_cents += int(cents or 0)
+    return totals
+
+
+def _ordered(totals: dict[str, MoneyTotal]) -> list[MoneyTotal]:
     return sorted(totals.values(), key=lambda t: (-t.committed_cents, t.currency))
+
+
+def _money_totals(session: Session, condition) -> list[MoneyTotal]:
+    return _ordered(_add_up(_money_rows(session, condition)))
 
 
 def _money_by_programme(session: Session, programme_ids: list[int]) -> dict[int, list[MoneyTotal]]:
     if not programme_ids:
         return {}
-    rows = session.exec(
-        select(FundingLine.programme_id, FundingLine.currency, FundingLine.kind,
-               sa.func.sum(FundingLine.amount_cents))
-        .where(FundingLine.programme_id.in_(programme_ids))
-        .group_by(FundingLine.programme_id, FundingLine.currency, FundingLine.kind)
-    ).all()
-    by_programme: dict[int, dict[str, MoneyTotal]] = {}
-    for programme_id, currency, kind, cents in rows:
-        entry = by_programme.setdefault(programme_id, {}).setdefault(currency, MoneyTotal(currency))
-        if kind == FundingKind.COMMITMENT:
-            entry.committed_cents += int(cents or 0)
-        else:
-            entry.disbursed_cents += int(cents or 0)
-    return {pid: sorted(t.values(), key=lambda t: t.currency) for pid, t in by_programme.items()}
+    by_programme: dict[int, list] = {}
+    for row in _money_rows(session, FundingLine.programme_id.in_(programme_ids)):
+        by_programme.setdefault(row[0], []).append(row)
+    return {pid: _ordered(_add_up(rows)) for pid, rows in by_programme.items()}
 
 
 def get_programme(session: Session, programme_id: int) -> Programme:
@@ -249,14 +272,10 @@ def funding_by_year(programme: Programme, currency: str) -> list[tuple[int, int,
 
 
 def programme_totals(programme: Programme) -> list[MoneyTotal]:
-    totals: dict[str, MoneyTotal] = {}
-    for line in programme.funding_lines:
-        entry = totals.setdefault(line.currency, MoneyTotal(line.currency))
-        if line.kind == FundingKind.COMMITMENT:
-            entry.committed_cents += line.amount_cents
-        else:
-            entry.disbursed_cents += line.amount_cents
-    return sorted(totals.values(), key=lambda t: (-t.committed_cents, t.currency))
+    return _ordered(_add_up(
+        (programme.id, line.currency, line.kind, line.amount_cents)
+        for line in programme.funding_lines
+    ))
 
 
 def create_programme(session: Session, data: ProgrammeInput) -> Programme:
@@ -282,24 +301,37 @@ def delete_programme(session: Session, programme: Programme) -> None:
     session.flush()
 
 
+def reference_problems(
+    session: Session, reference_code: str, instrument_code: str, programme_id: int | None
+) -> dict[str, str]:
+    """Checks that need the database: the instrument exists, the reference code is free."""
+    problems = {}
+    if instrument_code and session.exec(
+        select(Instrument.id).where(Instrument.code == instrument_code)
+    ).first() is None:
+        problems["instrument"] = "Choose an instrument from the list."
+    if reference_code and session.exec(
+        select(Programme.id).where(
+            Programme.reference_code == reference_code, Programme.id != (programme_id or 0)
+        )
+    ).first() is not None:
+        problems["reference_code"] = _duplicate_message(reference_code)
+    return problems
+
+
 def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None:
     """Copy validated input onto `programme`, replacing its kinds, funding lines and sources."""
-    instrument = session.exec(select(Instrument).where(Instrument.code == data.instrument)).first()
-    if instrument is None:
-        raise ValidationFailed({"instrument": "Choose an instrument from the list."})
-    duplicate = session.exec(
-        select(Programme.id).where(
-            Programme.reference_code == data.reference_code,
-            Programme.id != (programme.id or 0),
-        )
-    ).first()
-    if duplicate is not None:
-        raise ValidationFailed({"reference_code": _duplicate_message(data.reference_code)})
+    problems = reference_problems(session, data.reference_code, data.instrument, programme.id)
+    if problems:
+        raise ValidationFailed(problems)
+    instrument_id = session.exec(
+        select(Instrument.id).where(Instrument.code == data.instrument)
+    ).one()
     for name in ("reference_code", "title", "recipient_country", "recipient_units",
                  "legal_basis", "implementing_bodies", "start_date", "end_date", "status",
                  "summary"):
         setattr(programme, name, getattr(data, name))
-    programme.instrument_id = instrument.id
+    programme.instrument_id = instrument_id
     programme.kinds = [ProgrammeKind(kind=kind) for kind in data.kinds]
     programme.funding_lines = [FundingLine(**line.model_dump()) for line in data.funding]
     programme.sources = [

@@ -83,6 +83,17 @@ BAD_INPUT = [
                  id="german-style-amount"),
     pytest.param({"funding-0-currency": "XYZ"}, "funding-0-currency", "Unknown currency",
                  id="unknown-currency"),
+    pytest.param({"funding-0-currency": "XAU"}, "funding-0-currency", "Unknown currency",
+                 id="gold-is-not-a-currency"),
+    pytest.param({"funding-0-amount": "9" * 29}, "funding-0-amount", "too large",
+                 id="amount-29-digits"),
+    pytest.param({"funding-0-amount": "1250,50"}, "funding-0-amount", "as 1250.50",
+                 id="decimal-comma"),
+    pytest.param({"funding-0-amount": "0.001"}, "funding-0-amount", "at most 2 decimals",
+                 id="three-decimals"),
+    pytest.param({"funding-0-year": "²⁰²⁴"}, "funding-0-year", "Enter a year",
+                 id="superscript-year"),
+    pytest.param({"start_date": "20211202"}, "start_date", "YYYY-MM-DD", id="compact-date"),
     pytest.param({"funding-0-year": "20x1"}, "funding-0-year", "Enter a year", id="bad-year"),
     pytest.param({"start_date": "2024-05-01", "end_date": "2024-04-30"}, "end_date",
                  "before the start date", id="end-before-start"),
@@ -145,6 +156,37 @@ class TestBadInputOnCreate:
         for field in ("recipient_country", "title", "funding-0-currency"):
             field_error(response.text, field)
         assert 'href="#funding-0-currency"' in response.text
+
+    def test_duplicate_code_is_reported_with_the_other_problems(self, client, db):
+        assert create(client).status_code == 303
+        response = create(client, **{"funding-0-amount": "abc"})
+        assert response.status_code == 422
+        field_error(response.text, "funding-0-amount")
+        assert "already has the reference code" in field_error(response.text, "reference_code")
+
+    def test_error_summary_follows_the_page_order(self, client):
+        response = create(client, status="", title="", **{"funding-0-amount": "x",
+                                                            "source-0-url": "ftp://x"})
+        order = re.findall(r'<li><a href="#([^"]+)">', response.text)
+        assert order == ["status", "title", "funding-0-amount", "source-0-url"]
+
+    def test_too_many_funding_lines_is_refused_not_cut(self, client, db):
+        lines = {}
+        for i in range(201):
+            lines.update({f"funding-{i}-year": "2022", f"funding-{i}-kind": "commitment",
+                          f"funding-{i}-amount": "1", f"funding-{i}-currency": "EUR"})
+        response = create(client, **lines)
+        assert response.status_code == 422
+        assert "At most 200 funding lines" in response.text
+        assert row_counts(db)["Programme"] == 0
+
+    def test_less_than_sign_in_plain_text_is_fine(self, client, db):
+        response = create(client, recipient_units="Units below battalion level (< 500 troops)",
+                          summary="Budget < EUR 10m; see <https://eur-lex.europa.eu/x>")
+        assert response.status_code == 303
+        page = client.get(response.headers["location"]).text
+        assert "(&lt; 500 troops)" in page
+        assert 'href="https://eur-lex.europa.eu/x"' in page
 
     def test_duplicate_reference_code(self, client, db):
         assert create(client).status_code == 303
@@ -209,6 +251,11 @@ class TestEdit:
         assert "already has the reference code" in field_error(response.text, "reference_code")
         assert stored_programme(db, "E2I-TUN-1") is not None
 
+    def test_absurd_ids_are_404_not_errors(self, client):
+        for url in ("/programmes/99999999999999999999", "/programmes/0", "/programmes/-1/edit",
+                    "/programmes/99999999999999999999/funding.svg"):
+            assert client.get(url).status_code == 404, url
+
     def test_editing_a_missing_programme_is_404(self, client):
         assert client.get("/programmes/999/edit").status_code == 404
         assert client.post("/programmes/999/edit", data=programme_form()).status_code == 404
@@ -235,8 +282,11 @@ class TestRowsWithoutJavaScript:
         response = client.post("/programmes", data=programme_form(action="add-source"),
                                headers={"HX-Request": "true"})
         assert response.status_code == 200
-        assert response.text.lstrip().startswith("<fieldset id=\"sources\"")
-        assert "<html" not in response.text
+        assert '<fieldset id="sources"' in response.text
+        assert "<html" not in response.text and 'id="funding-lines"' not in response.text
+        # a fresh row gets the focus; a stale error summary is emptied out of band
+        assert re.search(r'id="source-1-title"[^>]*autofocus', response.text)
+        assert '<div id="error-summary-slot" hx-swap-oob="true"></div>' in response.text
         assert 'id="source-1-title"' in response.text
         assert response.headers["vary"] == "HX-Request"
 

@@ -37,7 +37,7 @@ class TestFullPage:
 
     def test_filter_form_works_without_javascript(self, demo_client):
         page = demo_client.get("/programmes", params={"instrument": "E2I", "country": "TN"})
-        assert '<form class="filters" role="search"' in page.text
+        assert 'role="search"' in page.text
         assert 'method="get" action="/programmes"' in page.text
         assert '<option value="E2I" selected>' in page.text
         assert '<option value="TN" selected>Tunisia</option>' in page.text
@@ -54,7 +54,11 @@ class TestHtmxFilters:
         assert response.status_code == 200
         assert response.headers["vary"] == "HX-Request"
         assert "<html" not in response.text and "<form" not in response.text
-        assert response.text.lstrip().startswith('<div id="results"')
+        assert '<div id="results"' in response.text
+        # the count is announced from the live region that stays in the page
+        assert re.search(r'<p id="results-status"[^>]*hx-swap-oob="true">Showing', response.text)
+        # the address bar gets the clean, bookmarkable URL of this view
+        assert response.headers["HX-Replace-Url"] == "/programmes?instrument=EPF&country=UA"
 
         expected = db.exec(
             select(Programme.reference_code).join(Instrument)
@@ -73,9 +77,19 @@ class TestHtmxFilters:
         page = demo_client.get("/programmes").text
         form = re.search(r'<form class="filters"[^>]*>', page).group(0)
         assert 'hx-get="/programmes"' in form
-        assert 'hx-push-url="true"' in form
         assert 'hx-target="#results"' in form
-        assert "delay:" in form  # typing is debounced
+        assert "input changed delay:350ms from:#filter-q" in form  # typing is debounced
+
+    def test_sorting_and_paging_links_add_to_history(self, demo_client):
+        response = demo_client.get("/programmes", params={"sort": "title", "page": "2"},
+                                   headers={"HX-Request": "true", "HX-Boosted": "true"})
+        assert response.headers["HX-Push-Url"] == "/programmes?sort=title&page=2"
+
+    def test_sort_order_travels_with_the_filter_form(self, demo_client):
+        fragment = demo_client.get("/programmes", params={"sort": "title", "dir": "desc"},
+                                   headers={"HX-Request": "true", "HX-Boosted": "true"}).text
+        assert '<input type="hidden" name="sort" value="title" form="programme-filters">' in fragment
+        assert '<input type="hidden" name="dir" value="desc" form="programme-filters">' in fragment
 
 
 class TestFilters:
@@ -109,6 +123,20 @@ class TestFilters:
     def test_wildcards_in_search_are_literal(self, demo_client):
         page = demo_client.get("/programmes", params={"q": "%"}).text
         assert "No programmes match these filters." in page
+
+    def test_unknown_filter_values_are_dropped(self, demo_client):
+        everything = total_shown(demo_client.get("/programmes").text)
+        for params in ({"instrument": "NOPE"}, {"country": "ZZ"}, {"status": "x"}):
+            page = demo_client.get("/programmes", params=params).text
+            assert total_shown(page) == everything, params
+            assert "ZZ" not in page
+        lower = demo_client.get("/programmes", params={"instrument": "e2i"}).text
+        assert '<option value="E2I" selected>' in lower
+
+    def test_deleted_notice_only_for_a_programme_that_is_gone(self, demo_client, db):
+        existing = db.exec(select(Programme.reference_code)).first()
+        page = demo_client.get("/programmes", params={"deleted": existing}).text
+        assert "was deleted" not in page
 
     def test_nonsense_parameters_are_ignored_not_errors(self, demo_client):
         for params in ({"page": "abc"}, {"page": "-3"}, {"sort": "drop table"},
@@ -146,14 +174,14 @@ class TestSortingAndPaging:
         while url:
             page = demo_client.get(url).text
             seen += references(page)
-            match = re.search(r'<a href="([^"]+)" rel="next">', page)
+            match = re.search(r'<a id="page-next" href="([^"]+)" rel="next">', page)
             url = match.group(1).replace("&amp;", "&") if match else None
         assert sorted(seen) == sorted(db.exec(select(Programme.reference_code)).all())
         assert len(seen) == len(set(seen))
 
     def test_paging_links_keep_the_filters(self, demo_client):
         page = demo_client.get("/programmes", params={"instrument": "EPF", "sort": "title"}).text
-        link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
+        link = re.search(r'<a id="page-next" href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
         query = parse_qs(urlparse(link).query)
         assert query == {"instrument": ["EPF"], "sort": ["title"], "page": ["2"]}
 
