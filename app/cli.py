@@ -3,6 +3,10 @@
 Exit status: 0 done, 1 refused (the message says why), 2 wrong usage.
 """
 
+import enum
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -10,7 +14,21 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
+from sqlmodel import Session
+
 from app.config import Settings
+
+
+class RoleChoice(str, enum.Enum):
+    admin = "admin"
+    staff = "staff"
+    member = "member"
+
+
+class ClearanceChoice(str, enum.Enum):
+    public = "public"
+    restricted = "restricted"
+    confidential = "confidential"
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,8 +39,28 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts: add, list, deactivate, reset password.",
+                       no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+app.add_typer(user_app, name="user")
+
+
+@contextmanager
+def command_session(what: str) -> Iterator[Session]:
+    """A database session for a command: sees everything, records changes as the command's."""
+    from app.audit.recorder import Actor, set_actor
+    from app.clearance import read_as_system
+    from app.db import make_engine
+
+    engine = make_engine(Settings().resolved_database_url)
+    try:
+        with Session(engine) as session:
+            read_as_system(session)
+            set_actor(session, Actor(None, f"command line ({what})"))
+            yield session
+    finally:
+        engine.dispose()
 
 
 def alembic_config(database_url: str) -> Config:
@@ -47,22 +85,113 @@ def demo_load(
     ),
 ) -> None:
     """Load the demo register (real, sourced programmes) into an empty database."""
-    from app.db import make_engine
     from app.demo.loader import RegisterNotEmpty, load_demo_register
 
-    settings = Settings()
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        count = load_demo_register(engine)
-    except RegisterNotEmpty as exc:
-        if if_empty:
-            typer.echo(f"Demo data not loaded: {exc}")
-            return
-        typer.echo(f"Refused: {exc}. Use an empty database.", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-    typer.echo(f"Loaded {count} demo programmes.")
+    with command_session("demo load") as session:
+        try:
+            loaded = load_demo_register(session)
+        except RegisterNotEmpty as exc:
+            if if_empty:
+                typer.echo(f"Demo data not loaded: {exc}.")
+                typer.echo("Demo accounts keep the passwords printed when they were created; "
+                           "`oversight user password EMAIL` sets a new one.")
+                return
+            typer.echo(f"Refused: {exc}. Use an empty database.", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Loaded {loaded.programmes} demo programmes and {loaded.notes} notes.")
+    if loaded.accounts:
+        typer.echo("\nDemo accounts (passwords are shown this once; write them down):")
+        for email, role, clearance, password in loaded.accounts:
+            typer.echo(f"  {email:<38} {role:<7} {clearance:<13} {password}")
+        typer.echo("Sign in at /login. `oversight user password EMAIL` sets a new password.")
+
+
+@user_app.command("add")
+def user_add(
+    email: str = typer.Option(..., "--email", help="E-mail address; the sign-in name."),
+    name: str = typer.Option(..., "--name", help="Full name, as shown in the audit trail."),
+    role: RoleChoice = typer.Option(..., "--role", help="admin, staff or member."),
+    clearance: ClearanceChoice = typer.Option(
+        ClearanceChoice.public, "--clearance", help="public, restricted or confidential."
+    ),
+) -> None:
+    """Create an account. The password is asked for (or read from standard input)."""
+    from app.accounts import service
+    from app.errors import ValidationFailed
+    from app.models import Classification, Role
+
+    password = _read_password()
+    with command_session("user add") as session:
+        try:
+            user = service.create_user(
+                session, email=email, name=name, role=Role(role.value),
+                clearance=Classification.parse(clearance.value), password=password,
+            )
+        except ValidationFailed as exc:
+            for field, message in exc.errors.items():
+                typer.echo(f"Refused: {field}: {message}", err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+        typer.echo(f"Created {user.role.value} account {user.email} "
+                   f"(clearance {user.clearance.name.lower()}).")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List every account with its role, clearance and whether it is active."""
+    from app.accounts import service
+
+    with command_session("user list") as session:
+        users = service.list_users(session)
+    typer.echo(f"{'E-MAIL':<36} {'NAME':<28} {'ROLE':<7} {'CLEARANCE':<13} STATUS")
+    for user in users:
+        status = "active" if user.active else "deactivated"
+        typer.echo(f"{user.email:<36} {user.name[:28]:<28} {user.role.value:<7} "
+                   f"{user.clearance.name.lower():<13} {status}")
+
+
+@user_app.command("deactivate")
+def user_deactivate(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
+    """Deactivate an account: it can no longer sign in and its sessions end at once."""
+    from app.accounts import service
+    from app.errors import NotFound
+
+    with command_session("user deactivate") as session:
+        try:
+            user = service.user_by_email(session, email)
+        except NotFound:
+            typer.echo(f"Refused: no account with the e-mail address {email}.", err=True)
+            raise typer.Exit(1) from None
+        service.deactivate(session, user)
+        session.commit()
+    typer.echo(f"Deactivated {email}; its sessions have ended.")
+
+
+@user_app.command("password")
+def user_password(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
+    """Set a new password for an account (asked for, or read from standard input)."""
+    from app.accounts import service
+    from app.errors import NotFound, ValidationFailed
+
+    password = _read_password()
+    with command_session("user password") as session:
+        try:
+            service.set_password(session, service.user_by_email(session, email), password)
+        except NotFound:
+            typer.echo(f"Refused: no account with the e-mail address {email}.", err=True)
+            raise typer.Exit(1) from None
+        except ValidationFailed as exc:
+            typer.echo(f"Refused: password: {exc.errors['password']}", err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+    typer.echo(f"New password set for {email}; its sessions have ended.")
+
+
+def _read_password() -> str:
+    """From a hidden prompt (asked twice) on a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
 
 
 @app.command("serve")

@@ -29,6 +29,21 @@ class Settings(BaseSettings):
         description="Key for signing; empty means one is generated once and kept in DATA_DIR.",
     )
     page_size: int = Field(default=25, ge=5, le=200, description="Rows per page in lists.")
+    session_idle_minutes: int = Field(
+        default=240, ge=5, description="A session ends after this long without a request."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after sign-in, however busy."
+    )
+    login_failures_per_account: int = Field(
+        default=5, ge=1, description="Failed sign-ins per e-mail address before a pause."
+    )
+    login_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed sign-ins per network address before a pause."
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="The window in which failed sign-ins are counted."
+    )
 
     @field_validator("secret_key")
     @classmethod

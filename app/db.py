@@ -34,6 +34,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: committed if the handler succeeds, rolled back otherwise."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
+        request.state.db = session  # for the page marking (app.templating.render)
         try:
             yield session
             session.commit()

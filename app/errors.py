@@ -17,3 +17,23 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class NotAuthenticated(DomainError):
+    """No live session: the person must sign in."""
+
+
+class Forbidden(DomainError):
+    """Signed in, but the role does not allow this."""
+
+    def __init__(self, message: str = "Your account can read but not change this."):
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(DomainError):
+    """Someone else saved the record since the form was opened."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

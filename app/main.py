@@ -1,17 +1,26 @@
 """The web application: routers, static files, error pages."""
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.access import AUTHENTICATED
 from app.config import Settings
 from app.db import make_engine
-from app.errors import NotFound
+from app import clearance  # noqa: F401  (installs the clearance filter on every session)
+from app.access import SESSION_COOKIE
+from app.accounts.routes import public_router as sign_in_router
+from app.accounts.routes import router as account_router
+from app.admin.routes import router as admin_router
+from app.audit import recorder  # noqa: F401  (installs the audit trail on every session)
+from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
 from app.security import SecurityMiddleware
 from app.templating import STATIC_DIR, render
@@ -27,9 +36,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(sign_in_router)
+    app.include_router(account_router)
     app.include_router(programme_router)
+    app.include_router(note_router)
+    app.include_router(admin_router)
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=AUTHENTICATED)
     def home():
         return RedirectResponse("/programmes", status_code=303)
 
@@ -44,6 +57,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_signed_in(request: Request, exc: NotAuthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        had_session = SESSION_COOKIE in request.cookies
+        query = {"next": target if request.method == "GET" else "/"}
+        if had_session:
+            query["reason"] = "expired"
+        location = f"/login?{urlencode(query)}"
+        if request.headers.get("HX-Request"):
+            # htmx would swap the sign-in page into a fragment; make it load the whole page.
+            response = Response(status_code=401, headers={"HX-Redirect": location})
+        else:
+            response = RedirectResponse(location, status_code=303)
+        if had_session:
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        return render(request, "errors/error.html", {"status": 403, "message": exc.message},
+                      status_code=403)
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return render(request, "errors/404.html", {"what": exc.what}, status_code=404)

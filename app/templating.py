@@ -9,7 +9,10 @@ from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app import formatting
-from app.models import AssistanceKind, FundingKind, ProgrammeStatus, SourceConfidence
+from app.clearance import highest_marking
+from app.models import (
+    AssistanceKind, Classification, FundingKind, ProgrammeStatus, Role, SourceConfidence,
+)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -40,6 +43,9 @@ templates.env.globals.update(
     status_options=[(s.value, s.label) for s in ProgrammeStatus],
     funding_kind_options=[(k.value, k.label) for k in FundingKind],
     confidence_options=[(c.value, c.label) for c in SourceConfidence],
+    classification_options=[(c.name.lower(), c.label) for c in Classification],
+    role_options=[(r.value, r.label) for r in Role],
+    Classification=Classification,
     ProgrammeStatus=ProgrammeStatus,
     AssistanceKind=AssistanceKind,
     FundingKind=FundingKind,
@@ -68,8 +74,17 @@ def render(
     fragment = bool(block and is_htmx(request))
     if fragment:
         kwargs["block_name"] = block
+    viewer = getattr(request.state, "viewer", None)
+    session = getattr(request.state, "db", None)
+    page_context = {
+        "fragment": fragment,
+        "viewer": viewer,
+        "csrf_token": viewer.csrf_token if viewer else "",
+        # The highest classification of anything this request read from the database.
+        "marking": highest_marking(session) if session is not None else Classification.PUBLIC,
+    }
     response = templates.TemplateResponse(
-        request, template, {**(context or {}), "fragment": fragment}, status_code=status_code,
+        request, template, {**(context or {}), **page_context}, status_code=status_code,
         **kwargs,
     )
     response.headers["Vary"] = "HX-Request"

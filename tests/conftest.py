@@ -1,5 +1,6 @@
 """Test fixtures: a real SQLite file migrated by Alembic, and the app served over real HTTP."""
 
+import re
 import shutil
 import socket
 import threading
@@ -13,21 +14,55 @@ import uvicorn
 from alembic import command
 from sqlmodel import Session
 
+from app.accounts import service as accounts
+from app.audit.recorder import Actor, set_actor
 from app.cli import alembic_config
+from app.clearance import read_as_system
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
+from app.models import Classification, Role
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+PASSWORD = "correct horse battery staple"
+
+# One account per role and clearance that the access rules tell apart.
+ACCOUNTS = {
+    "admin": ("admin@test.example", Role.ADMIN, Classification.CONFIDENTIAL),
+    "staff": ("staff@test.example", Role.STAFF, Classification.CONFIDENTIAL),
+    "staff_public": ("staff.public@test.example", Role.STAFF, Classification.PUBLIC),
+    "member": ("mp@test.example", Role.MEMBER, Classification.PUBLIC),
+    "member_restricted": ("mp.restricted@test.example", Role.MEMBER, Classification.RESTRICTED),
+    "member_confidential": ("mp.confidential@test.example", Role.MEMBER,
+                            Classification.CONFIDENTIAL),
+}
+
+
+def system_session(path: Path):
+    """A session on the file that sees everything, as the command line does."""
+    engine = make_engine(sqlite_url(path))
+    session = read_as_system(Session(engine))
+    set_actor(session, Actor(None, "test set-up"))
+    return engine, session
+
+
 @pytest.fixture(scope="session")
 def migrated_db_file(tmp_path_factory) -> Path:
-    """An empty database built once with `alembic upgrade head`; tests get copies of it."""
+    """A database built once with `alembic upgrade head`, holding the test accounts and no
+    programmes; tests get copies of it."""
     path = tmp_path_factory.mktemp("template") / "oversight.db"
     command.upgrade(alembic_config(sqlite_url(path)), "head")
+    engine, session = system_session(path)
+    with session:
+        for email, role, clearance in ACCOUNTS.values():
+            accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
+                                 clearance=clearance, password=PASSWORD)
+        session.commit()
+    engine.dispose()
     return path
 
 
@@ -38,8 +73,9 @@ def demo_db_file(tmp_path_factory, migrated_db_file) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "oversight.db"
     shutil.copy(migrated_db_file, path)
-    engine = make_engine(sqlite_url(path))
-    load_demo_register(engine)
+    engine, session = system_session(path)
+    with session:
+        load_demo_register(session)
     engine.dispose()
     return path
 
@@ -113,22 +149,63 @@ def demo_server(data_dir, demo_db) -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture
-def client(server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        yield http
+def csrf_token_of(html: str) -> str:
+    match = re.search(r'"X-CSRF-Token": "([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(http: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Client:
+    """Sign in through the real form; afterwards the client sends the CSRF token as htmx does."""
+    page = http.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+    response = http.post("/login", data={"email": email, "password": password,
+                                          "login_token": token, "next": "/account"})
+    assert response.status_code == 303, response.text
+    http.headers["X-CSRF-Token"] = csrf_token_of(http.get("/account").text)
+    return http
 
 
 @pytest.fixture
-def demo_client(demo_server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=demo_server.url, timeout=10) as http:
-        yield http
+def open_clients() -> Iterator[list]:
+    clients: list[httpx.Client] = []
+    yield clients
+    for http in clients:
+        http.close()
+
+
+@pytest.fixture
+def client_for(open_clients):
+    """client_for(server, "member") -> an HTTP client signed in with that test account
+    (None: not signed in)."""
+    def make(live: LiveServer, account: str | None = "staff") -> httpx.Client:
+        http = httpx.Client(base_url=live.url, timeout=10)
+        open_clients.append(http)
+        return sign_in(http, ACCOUNTS[account][0]) if account else http
+    return make
+
+
+@pytest.fixture
+def client(server, client_for) -> httpx.Client:
+    """Staff with confidential clearance, on an empty register."""
+    return client_for(server, "staff")
+
+
+@pytest.fixture
+def demo_client(demo_server, client_for) -> httpx.Client:
+    """Staff with confidential clearance, on the demo register."""
+    return client_for(demo_server, "staff")
+
+
+@pytest.fixture
+def anonymous(server, client_for) -> httpx.Client:
+    return client_for(server, None)
 
 
 @pytest.fixture
 def db(data_dir) -> Iterator[Session]:
-    """A session on the test's database file, to check what was (not) stored."""
+    """A session on the test's database file that sees everything, to check what was stored."""
     engine = make_engine(sqlite_url(data_dir / "oversight.db"))
-    with Session(engine) as session:
+    with read_as_system(Session(engine)) as session:
         yield session
     engine.dispose()

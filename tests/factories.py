@@ -52,3 +52,16 @@ def row_counts(db: Session) -> dict[str, int]:
         model.__name__: len(db.exec(select(model)).all())
         for model in (Programme, FundingLine, Source)
     }
+
+
+def opened_version(client, location: str) -> str:
+    """The version an edit form carries when opened now."""
+    import re
+
+    page = client.get(f"{location}/edit").text
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def edit_form(client, location: str, **overrides) -> dict:
+    """The programme form with the version of a freshly opened edit form."""
+    return programme_form(version=opened_version(client, location), **overrides)

@@ -1,19 +1,42 @@
-"""Loads app/demo/register.json through the same checks as the programme form, all or nothing."""
+"""Loads the demo register (app/demo/register.json), example notes and demo accounts.
+
+Programmes go through the same checks as the programme form, and everything is created in one
+transaction: all or nothing.
+"""
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.accounts import service as accounts
+from app.models import Classification, Role, User
 from app.programmes import service
 from app.programmes.schemas import ProgrammeInput
 
 REGISTER_FILE = Path(__file__).resolve().parent / "register.json"
+NOTES_FILE = Path(__file__).resolve().parent / "notes.json"
+
+DEMO_ACCOUNTS = [
+    ("admin@demo.oversight.example", "Demo Administrator", Role.ADMIN, Classification.CONFIDENTIAL),
+    ("staff@demo.oversight.example", "Demo Committee Clerk", Role.STAFF,
+     Classification.CONFIDENTIAL),
+    ("mp.restricted@demo.oversight.example", "Demo MP (restricted clearance)", Role.MEMBER,
+     Classification.RESTRICTED),
+    ("mp@demo.oversight.example", "Demo MP (no clearance)", Role.MEMBER, Classification.PUBLIC),
+]
 
 
 class RegisterNotEmpty(Exception):
     pass
+
+
+@dataclass
+class Loaded:
+    programmes: int = 0
+    notes: int = 0
+    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def demo_programmes(path: Path = REGISTER_FILE) -> list[ProgrammeInput]:
@@ -33,14 +56,33 @@ def demo_programmes(path: Path = REGISTER_FILE) -> list[ProgrammeInput]:
     return programmes
 
 
-def load_demo_register(engine: Engine) -> int:
-    """Create the demo programmes in one transaction; refuse if any programme exists."""
+def demo_notes(path: Path = NOTES_FILE) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["notes"]
+
+
+def load_demo_register(session: Session) -> Loaded:
+    """Create the demo programmes, notes and any missing demo accounts, then commit.
+
+    Refuses if any programme exists. The session must see everything (read_as_system)."""
     programmes = demo_programmes()
-    with Session(engine) as session:
-        existing = service.count_programmes(session)
-        if existing:
-            raise RegisterNotEmpty(f"the register already holds {existing} programmes")
-        for data in programmes:
-            service.create_programme(session, data)
-        session.commit()
-    return len(programmes)
+    existing = service.count_programmes(session)
+    if existing:
+        raise RegisterNotEmpty(f"the register already holds {existing} programmes")
+    loaded = Loaded()
+    by_reference = {}
+    for data in programmes:
+        by_reference[data.reference_code] = service.create_programme(session, data)
+        loaded.programmes += 1
+    for note in demo_notes():
+        service.save_note(session, by_reference[note["programme"]], None, title=note["title"],
+                          body=note["body"],
+                          classification=Classification.parse(note["classification"]))
+        loaded.notes += 1
+    for email, name, role, clearance in DEMO_ACCOUNTS:
+        if session.exec(select(User.id).where(User.email == email)).first() is None:
+            password = accounts.generate_password()
+            accounts.create_user(session, email=email, name=name, role=role,
+                                 clearance=clearance, password=password)
+            loaded.accounts.append((email, role.value, clearance.name.lower(), password))
+    session.commit()
+    return loaded

@@ -8,23 +8,18 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app.access import AUTHENTICATED, EditorDep, ViewerDep, read_form
 from app.config import Settings
 from app.db import SessionDep
-from app.errors import NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
-from app.models import Programme
+from app.models import Classification, Programme
 from app.programmes import service
 from app.programmes.chart import funding_chart_svg
-from app.programmes.schemas import (
-    FUNDING_FIELDS, MAX_LINES, SOURCE_FIELDS, ProgrammeForm, blank_funding_row, blank_source_row,
-)
+from app.programmes.schemas import ProgrammeForm, blank_funding_row, blank_source_row
 from app.templating import is_htmx, render
 
-router = APIRouter()
-
-# Room for the largest form we accept (MAX_LINES rows of each kind) and a little more, so a
-# form one row too long is answered with a message next to the fieldset, not a bare 400.
-MAX_FORM_FIELDS = 40 + (MAX_LINES + 5) * (len(FUNDING_FIELDS) + len(SOURCE_FIELDS))
+router = APIRouter(dependencies=AUTHENTICATED)
 
 ProgrammeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -33,16 +28,15 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def submitted_form(request: Request) -> FormData:
-    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-FormDep = Annotated[FormData, Depends(submitted_form)]
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 @router.get("/programmes", name="programme_list")
-def programme_list(request: Request, session: SessionDep, settings: SettingsDep):
+def programme_list(request: Request, session: SessionDep, settings: SettingsDep,
+                   viewer: ViewerDep):
     instruments = service.list_instruments(session)
     filters = service.ProgrammeFilters.from_query(
         request.query_params, service.instrument_codes(instruments)
@@ -76,29 +70,33 @@ def _list_url(filters: service.ProgrammeFilters, **changes) -> str:
 
 
 @router.get("/programmes/new", name="programme_new")
-def programme_new(request: Request, session: SessionDep):
+def programme_new(request: Request, session: SessionDep, editor: EditorDep):
     return _render_form(request, session, ProgrammeForm.blank(), programme=None)
 
 
 @router.post("/programmes", name="programme_create")
-def programme_create(request: Request, session: SessionDep, submitted: FormDep):
-    return _save(request, session, submitted, programme=None)
+def programme_create(request: Request, session: SessionDep, editor: EditorDep,
+                     submitted: FormDep):
+    return _save(request, session, editor, submitted, programme=None)
 
 
 @router.get("/programmes/{programme_id}", name="programme_detail")
-def programme_detail(request: Request, programme_id: ProgrammeId, session: SessionDep):
-    programme = service.get_programme(session, programme_id)
+def programme_detail(request: Request, programme_id: ProgrammeId, session: SessionDep,
+                     viewer: ViewerDep):
+    programme = service.get_programme(session, programme_id, notes=True)
     totals = service.programme_totals(programme)
     return render(request, "programmes/detail.html", {
         "programme": programme,
         "totals": totals,
         "chart_currencies": [t.currency for t in totals],
         "has_unverified": any(s.confidence.value == "unverified" for s in programme.sources),
+        "history": service.programme_history(session, programme.id),
     })
 
 
 @router.get("/programmes/{programme_id}/funding.svg", name="programme_funding_chart")
-def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, currency: str = "EUR"):
+def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, viewer: ViewerDep,
+                            currency: str = "EUR"):
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise NotFound("Chart")
     programme = service.get_programme(session, programme_id)
@@ -107,33 +105,35 @@ def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, curr
 
 
 @router.get("/programmes/{programme_id}/edit", name="programme_edit")
-def programme_edit(request: Request, programme_id: ProgrammeId, session: SessionDep):
+def programme_edit(request: Request, programme_id: ProgrammeId, session: SessionDep,
+                   editor: EditorDep):
     programme = service.get_programme(session, programme_id)
     return _render_form(request, session, _form_from(programme), programme=programme)
 
 
 @router.post("/programmes/{programme_id}/edit", name="programme_update")
 def programme_update(request: Request, programme_id: ProgrammeId, session: SessionDep,
-                     submitted: FormDep):
+                     editor: EditorDep, submitted: FormDep):
     programme = service.get_programme(session, programme_id)
-    return _save(request, session, submitted, programme=programme)
+    return _save(request, session, editor, submitted, programme=programme)
 
 
 @router.get("/programmes/{programme_id}/delete", name="programme_delete_confirm")
-def programme_delete_confirm(request: Request, programme_id: ProgrammeId, session: SessionDep):
+def programme_delete_confirm(request: Request, programme_id: ProgrammeId, session: SessionDep,
+                             editor: EditorDep):
     programme = service.get_programme(session, programme_id)
     return render(request, "programmes/delete.html", {"programme": programme})
 
 
 @router.post("/programmes/{programme_id}/delete", name="programme_delete")
-def programme_delete(programme_id: ProgrammeId, session: SessionDep):
+def programme_delete(programme_id: ProgrammeId, session: SessionDep, editor: EditorDep):
     programme = service.get_programme(session, programme_id)
     reference = programme.reference_code
     service.delete_programme(session, programme)
     return RedirectResponse(f"/programmes?{urlencode({'deleted': reference})}", status_code=303)
 
 
-def _save(request: Request, session, submitted: FormData, programme: Programme | None):
+def _save(request: Request, session, editor, submitted: FormData, programme: Programme | None):
     """Save the form, or show it again with what was typed and a message at each bad field.
 
     The buttons that add or remove a funding line or source submit the same form with an
@@ -144,24 +144,32 @@ def _save(request: Request, session, submitted: FormData, programme: Programme |
     if action != "save":
         return _edit_rows(request, session, form, programme, action)
 
-    data = form.validate()
+    data = form.validate(editor.user.clearance)
     # Checked every time, so every problem is reported in one round.
     form.merge_errors(service.reference_problems(
         session, form.values.get("reference_code", "").strip(),
         form.values.get("instrument", "").strip(), programme.id if programme else None,
     ))
+    conflict = None
     if data is not None and not form.errors:
         try:
             if programme is None:
                 programme = service.create_programme(session, data)
             else:
-                service.update_programme(session, programme, data)
+                service.update_programme(session, programme, data, form.version)
         except ValidationFailed as exc:
             session.rollback()  # nothing half-saved
             form.merge_errors(exc.errors)
+        except Conflict as exc:
+            # Keep what they typed; the form now carries the current version, so saving again
+            # replaces the other person's changes knowingly.
+            conflict = exc.message
+            programme = service.get_programme(session, programme.id)
+            form.values["version"] = str(programme.version)
         else:
             return RedirectResponse(f"/programmes/{programme.id}", status_code=303)
-    return _render_form(request, session, form, programme=programme, status_code=422)
+    return _render_form(request, session, form, programme=programme, status_code=409 if conflict
+                        else 422, conflict=conflict)
 
 
 def _edit_rows(request, session, form: ProgrammeForm, programme, action: str):
@@ -188,7 +196,7 @@ def _remove(rows: list, index: str) -> None:
 
 
 def _render_form(request, session, form: ProgrammeForm, programme, *, block=None,
-                 new_row=None, status_code=200):
+                 new_row=None, status_code=200, conflict=None):
     context = {
         "form": form,
         "programme": programme,
@@ -197,6 +205,12 @@ def _render_form(request, session, form: ProgrammeForm, programme, *, block=None
         "instrument_options": [(i.code, i.name) for i in service.list_instruments(session)],
         "country_choices": country_choices(),
         "new_row": new_row,
+        "conflict": conflict,
+        # Nobody marks content above their own clearance: they could not see it afterwards.
+        "marking_options": [
+            (c.name.lower(), c.label) for c in Classification
+            if c <= request.state.viewer.user.clearance
+        ],
     }
     return render(request, "programmes/form.html", context, block=block,
                   status_code=status_code)
@@ -216,15 +230,19 @@ def _form_from(programme: Programme) -> ProgrammeForm:
         "end_date": programme.end_date.isoformat() if programme.end_date else "",
         "status": programme.status.value,
         "summary": programme.summary,
+        "classification": programme.classification.name.lower(),
+        "version": str(programme.version),
     }
     funding = [
         {"year": str(line.year), "kind": line.kind.value,
          "amount": _plain_amount(cents_to_decimal(line.amount_cents)),
-         "currency": line.currency, "note": line.note}
+         "currency": line.currency, "note": line.note,
+         "classification": line.classification.name.lower()}
         for line in programme.funding_lines
     ]
     sources = [
-        {"title": s.title, "url": s.url, "confidence": s.confidence.value, "note": s.note}
+        {"title": s.title, "url": s.url, "confidence": s.confidence.value, "note": s.note,
+         "classification": s.classification.name.lower()}
         for s in programme.sources
     ]
     return ProgrammeForm(

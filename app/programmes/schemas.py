@@ -11,7 +11,9 @@ from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 from starlette.datastructures import FormData
 
-from app.models import AssistanceKind, FundingKind, ProgrammeStatus, SourceConfidence
+from app.models import (
+    AssistanceKind, Classification, FundingKind, ProgrammeStatus, SourceConfidence,
+)
 from app.text import clean_text
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
@@ -30,8 +32,8 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ROW_FIELD = re.compile(r"^(funding|source)-([0-9]{1,6})-([a-z_]+)$")
 
-FUNDING_FIELDS = ("year", "kind", "amount", "currency", "note")
-SOURCE_FIELDS = ("title", "url", "confidence", "note")
+FUNDING_FIELDS = ("year", "kind", "amount", "currency", "note", "classification")
+SOURCE_FIELDS = ("title", "url", "confidence", "note", "classification")
 
 
 def parse_amount_cents(raw: str, currency: str | None = None) -> int:
@@ -65,7 +67,36 @@ def parse_amount_cents(raw: str, currency: str | None = None) -> int:
     return int(units) * 100 + int((decimals + "00")[:2])
 
 
-class FundingLineInput(BaseModel):
+def parse_classification(value: Any) -> Classification:
+    """A marking from a form ("restricted") or from code; a clear error for anything else."""
+    if isinstance(value, Classification):
+        return value
+    text = str(value or "public").strip()
+    try:
+        return Classification.parse(text)
+    except ValueError:
+        raise ValueError("Choose public, restricted or confidential.") from None
+
+
+class Marked(BaseModel):
+    """Input that carries a classification; checked against the author's own clearance."""
+
+    classification: Classification = Classification.PUBLIC
+
+    @field_validator("classification", mode="before")
+    @classmethod
+    def _classification(cls, value: Any, info) -> Classification:
+        level = parse_classification(value)
+        ceiling = (info.context or {}).get("clearance", Classification.CONFIDENTIAL)
+        if level > ceiling:
+            raise ValueError(
+                f"You cannot mark content {level.label.lower()}: it is above your own clearance "
+                f"({Classification(ceiling).label.lower()})."
+            )
+        return level
+
+
+class FundingLineInput(Marked):
     year: int
     kind: FundingKind
     currency: str
@@ -126,7 +157,7 @@ class FundingLineInput(BaseModel):
         return clean_text(str(value or ""), label="The note", max_length=500)
 
 
-class SourceInput(BaseModel):
+class SourceInput(Marked):
     title: str
     url: str = ""
     confidence: SourceConfidence = SourceConfidence.VERIFIED
@@ -160,7 +191,7 @@ class SourceInput(BaseModel):
         return clean_text(str(value or ""), label="The note", max_length=1000)
 
 
-class ProgrammeInput(BaseModel):
+class ProgrammeInput(Marked):
     """A programme as the service accepts it: every field checked and normalised."""
 
     reference_code: str
@@ -291,6 +322,7 @@ class ProgrammeForm:
     SCALAR_FIELDS = (
         "reference_code", "title", "instrument", "recipient_country", "recipient_units",
         "legal_basis", "implementing_bodies", "start_date", "end_date", "status", "summary",
+        "classification", "version",
     )
 
     @classmethod
@@ -307,9 +339,14 @@ class ProgrammeForm:
         kinds = [str(v) for v in form.getlist("kinds")]
         return cls(values=values, kinds=kinds, funding=funding, sources=sources)
 
+    @property
+    def version(self) -> int | None:
+        text = self.values.get("version", "")
+        return int(text) if text.isdigit() else None
+
     @classmethod
     def blank(cls) -> "ProgrammeForm":
-        return cls(values={"status": ProgrammeStatus.ACTIVE.value},
+        return cls(values={"status": ProgrammeStatus.ACTIVE.value, "classification": "public"},
                    funding=[blank_funding_row()], sources=[blank_source_row()])
 
     def filled_funding(self) -> list[tuple[int, dict[str, str]]]:
@@ -321,8 +358,10 @@ class ProgrammeForm:
         return [(i, r) for i, r in enumerate(self.sources) if any(
             r.get(k, "").strip() for k in ("title", "url", "note"))]
 
-    def validate(self) -> ProgrammeInput | None:
-        """The checked input, or None with `errors` filled in (keys are form field names)."""
+    def validate(self, clearance: Classification) -> ProgrammeInput | None:
+        """The checked input, or None with `errors` filled in (keys are form field names).
+
+        Nothing may be marked above `clearance`, the author's own: they could not see it."""
         self.errors = {}
         funding_rows = self.filled_funding()
         source_rows = self.filled_sources()
@@ -333,7 +372,7 @@ class ProgrammeForm:
         raw = dict(self.values, kinds=self.kinds,
                    funding=[r for _, r in funding_rows], sources=[r for _, r in source_rows])
         try:
-            data = ProgrammeInput.model_validate(raw)
+            data = ProgrammeInput.model_validate(raw, context={"clearance": clearance})
         except ValidationError as exc:
             for error in exc.errors():
                 self.errors.setdefault(*_error_field(error, funding_rows, source_rows))
@@ -363,12 +402,12 @@ class ProgrammeForm:
 
 # In the order the fields appear on the page.
 FIELD_LABELS = {
-    "reference_code": "Reference code", "status": "Status", "title": "Title",
+    "version": "Version", "reference_code": "Reference code", "status": "Status", "title": "Title",
     "instrument": "Instrument", "recipient_country": "Recipient country",
     "recipient_units": "Recipient units", "kinds": "Kinds of assistance",
     "legal_basis": "Legal basis", "implementing_bodies": "Implementing bodies",
     "start_date": "Start date", "end_date": "End date", "summary": "Summary",
-    "funding-lines": "Funding lines", "sources": "Sources",
+    "classification": "Classification", "funding-lines": "Funding lines", "sources": "Sources",
 }
 
 
@@ -383,11 +422,12 @@ def field_label(name: str) -> str:
 
 def blank_funding_row() -> dict[str, str]:
     return {"year": "", "kind": FundingKind.COMMITMENT.value, "amount": "", "currency": "EUR",
-            "note": ""}
+            "note": "", "classification": "public"}
 
 
 def blank_source_row() -> dict[str, str]:
-    return {"title": "", "url": "", "confidence": SourceConfidence.VERIFIED.value, "note": ""}
+    return {"title": "", "url": "", "confidence": SourceConfidence.VERIFIED.value, "note": "",
+            "classification": "public"}
 
 
 def _row(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:

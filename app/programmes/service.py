@@ -7,14 +7,16 @@ from enum import Enum
 import pycountry
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from app.errors import NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import countries_matching
+from app.clearance import note_marking
 from app.models import (
-    AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
-    ProgrammeStatus, Source, utcnow,
+    AssistanceKind, AuditEvent, Classification, FundingKind, FundingLine, Instrument, Programme,
+    ProgrammeKind, ProgrammeNote, ProgrammeStatus, Source, utcnow,
 )
 from app.programmes.schemas import ProgrammeInput
 
@@ -142,7 +144,12 @@ def reference_exists(session: Session, reference_code: str) -> bool:
 
 
 def countries_in_register(session: Session) -> list[str]:
-    return list(session.exec(select(Programme.recipient_country).distinct()))
+    rows = session.exec(
+        select(Programme.recipient_country, sa.func.max(Programme.classification))
+        .group_by(Programme.recipient_country)
+    ).all()
+    note_marking(session, max((level for _, level in rows), default=None))
+    return [country for country, _ in rows]
 
 
 def _filtered_ids(filters: ProgrammeFilters):
@@ -178,7 +185,11 @@ def _filtered_ids(filters: ProgrammeFilters):
 def search_programmes(session: Session, filters: ProgrammeFilters, page_size: int) -> ProgrammePage:
     """One page of programmes matching `filters`, with money totals for the whole filtered set."""
     ids = _filtered_ids(filters)
-    total = session.exec(select(sa.func.count()).select_from(ids.subquery())).one()
+    matching = ids.add_columns(Programme.classification).subquery()
+    total, highest = session.exec(
+        select(sa.func.count(), sa.func.max(matching.c.classification))
+    ).one()
+    note_marking(session, highest)  # the count tells that classified programmes exist
     pages = max(1, math.ceil(total / page_size))
     page = min(filters.page, pages)
 
@@ -210,12 +221,15 @@ def _money_rows(session: Session, condition):
     """(programme id, currency, kind, sum) rows. Summed per programme in SQL, where a
     programme's lines are bounded; across programmes the sum is done in Python, where integers
     cannot overflow as SQLite's 64-bit SUM can."""
-    return session.exec(
+    rows = session.exec(
         select(FundingLine.programme_id, FundingLine.currency, FundingLine.kind,
-               sa.func.sum(FundingLine.amount_cents))
+               sa.func.sum(FundingLine.amount_cents), sa.func.max(FundingLine.classification))
         .where(condition)
         .group_by(FundingLine.programme_id, FundingLine.currency, FundingLine.kind)
     ).all()
+    # A total built from restricted lines is restricted information.
+    note_marking(session, max((row[4] for row in rows), default=None))
+    return [row[:4] for row in rows]
 
 
 def _add_up(rows) -> dict[str, MoneyTotal]:
@@ -246,15 +260,18 @@ def _money_by_programme(session: Session, programme_ids: list[int]) -> dict[int,
     return {pid: _ordered(_add_up(rows)) for pid, rows in by_programme.items()}
 
 
-def get_programme(session: Session, programme_id: int) -> Programme:
-    """A programme with everything its page shows, or NotFound."""
+def get_programme(session: Session, programme_id: int, *, notes: bool = False) -> Programme:
+    """A programme with its parts (and its notes if asked: they are often classified, and
+    loading them raises the page's marking), or NotFound, also when above the reader's
+    clearance."""
+    options = [
+        selectinload(Programme.instrument), selectinload(Programme.kinds),
+        selectinload(Programme.funding_lines), selectinload(Programme.sources),
+    ]
+    if notes:
+        options.append(selectinload(Programme.notes))
     programme = session.exec(
-        select(Programme)
-        .where(Programme.id == programme_id)
-        .options(
-            selectinload(Programme.instrument), selectinload(Programme.kinds),
-            selectinload(Programme.funding_lines), selectinload(Programme.sources),
-        )
+        select(Programme).where(Programme.id == programme_id).options(*options)
     ).first()
     if programme is None:
         raise NotFound("Programme")
@@ -289,11 +306,36 @@ def create_programme(session: Session, data: ProgrammeInput) -> Programme:
     return programme
 
 
-def update_programme(session: Session, programme: Programme, data: ProgrammeInput) -> Programme:
+def update_programme(session: Session, programme: Programme, data: ProgrammeInput,
+                     opened_version: int | None) -> Programme:
+    """Save changes made on an edit form opened at `opened_version`.
+
+    Conflict if someone saved in between; the version column also catches a save that races
+    this one between the check and the write.
+    """
+    if opened_version != programme.version:
+        raise Conflict(changed_since_message(session, "programme", programme.id))
     _apply(session, programme, data)
-    programme.updated_at = utcnow()
-    _flush_unique(session, data)
+    programme.updated_at = utcnow()  # also raises the version when only rows changed
+    try:
+        _flush_unique(session, data)
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(changed_since_message(session, "programme", programme.id)) from None
     return programme
+
+
+def changed_since_message(session: Session, record_type: str, record_id: int) -> str:
+    """'Changed by Anna Weber at 2026-03-02 14:05 UTC since you opened it.'"""
+    last = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    who = f" by {last.actor} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
+    return (f"This record was changed{who} since you opened it. Your changes have not been "
+            "saved; they are still in the form below. Check the current version, then save "
+            "again to replace it with yours.")
 
 
 def delete_programme(session: Session, programme: Programme) -> None:
@@ -320,7 +362,10 @@ def reference_problems(
 
 
 def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None:
-    """Copy validated input onto `programme`, replacing its kinds, funding lines and sources."""
+    """Copy validated input onto `programme` and bring its kinds, funding lines and sources in
+    line with it. Rows are updated in place where they still exist, so the audit trail shows
+    what really changed. Rows above the editor's clearance were never loaded and stay as they are.
+    """
     problems = reference_problems(session, data.reference_code, data.instrument, programme.id)
     if problems:
         raise ValidationFailed(problems)
@@ -329,15 +374,38 @@ def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None
     ).one()
     for name in ("reference_code", "title", "recipient_country", "recipient_units",
                  "legal_basis", "implementing_bodies", "start_date", "end_date", "status",
-                 "summary"):
+                 "summary", "classification"):
         setattr(programme, name, getattr(data, name))
     programme.instrument_id = instrument_id
-    programme.kinds = [ProgrammeKind(kind=kind) for kind in data.kinds]
-    programme.funding_lines = [FundingLine(**line.model_dump()) for line in data.funding]
-    programme.sources = [
-        Source(position=position, **source.model_dump())
-        for position, source in enumerate(data.sources)
-    ]
+
+    wanted_kinds = set(data.kinds)
+    kept = [k for k in programme.kinds if k.kind in wanted_kinds]
+    have = {k.kind for k in kept}
+    programme.kinds = kept + [ProgrammeKind(kind=k) for k in data.kinds if k not in have]
+
+    # A part of a classified programme is at least as classified as the programme.
+    floor = data.classification
+    programme.funding_lines = _reconcile(
+        programme.funding_lines, [line.model_dump() for line in data.funding], FundingLine, floor
+    )
+    programme.sources = _reconcile(
+        programme.sources,
+        [dict(source.model_dump(), position=i) for i, source in enumerate(data.sources)],
+        Source, floor,
+    )
+
+
+def _reconcile(existing: list, wanted: list[dict], model, floor: Classification) -> list:
+    """`existing` rows updated to `wanted` by position; extra rows dropped, missing ones made."""
+    rows = []
+    for index, values in enumerate(wanted):
+        values["classification"] = max(values["classification"], floor)
+        row = existing[index] if index < len(existing) else model()
+        for name, value in values.items():
+            if getattr(row, name, None) != value:
+                setattr(row, name, value)
+        rows.append(row)
+    return rows
 
 
 def _flush_unique(session: Session, data: ProgrammeInput) -> None:
@@ -362,3 +430,55 @@ def _duplicate_message(code: str) -> str:
 
 def count_programmes(session: Session) -> int:
     return session.exec(select(sa.func.count()).select_from(Programme)).one()
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+def get_note(session: Session, programme: Programme, note_id: int) -> ProgrammeNote:
+    note = session.exec(
+        select(ProgrammeNote).where(ProgrammeNote.id == note_id,
+                                    ProgrammeNote.programme_id == programme.id)
+    ).first()
+    if note is None:
+        raise NotFound("Note")
+    return note
+
+
+def save_note(session: Session, programme: Programme, note: ProgrammeNote | None, *, title: str,
+              body: str, classification: Classification,
+              opened_version: int | None = None) -> ProgrammeNote:
+    if note is None:
+        note = ProgrammeNote(programme_id=programme.id)
+        session.add(note)
+    elif opened_version != note.version:
+        raise Conflict(changed_since_message(session, "note", note.id))
+    note.title, note.body = title, body
+    note.classification = max(classification, programme.classification)
+    note.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(changed_since_message(session, "note", note.id)) from None
+    return note
+
+
+def delete_note(session: Session, note: ProgrammeNote) -> None:
+    session.delete(note)
+    session.flush()
+
+
+# --- history --------------------------------------------------------------------------------
+
+def programme_history(session: Session, programme_id: int, limit: int = 100) -> list[AuditEvent]:
+    """Events on the programme and on its parts, newest first, as far as the reader may see."""
+    events = list(session.exec(
+        select(AuditEvent)
+        .where(sa.or_(
+            sa.and_(AuditEvent.record_type == "programme", AuditEvent.record_id == programme_id),
+            sa.and_(AuditEvent.parent_type == "programme", AuditEvent.parent_id == programme_id),
+        ))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ))
+    return events

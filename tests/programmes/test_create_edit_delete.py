@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from app.models import FundingKind, FundingLine, ProgrammeStatus, Source
-from tests.factories import programme_form, row_counts, stored_programme
+from tests.factories import edit_form, programme_form, row_counts, stored_programme
 
 
 def create(client, **overrides):
@@ -209,7 +209,7 @@ class TestEdit:
 
     def test_saving_changes_replaces_fields_and_lines(self, client, db):
         location = create(client).headers["location"]
-        form = programme_form(title="Renamed measure", status="suspended", **{
+        form = edit_form(client, location, title="Renamed measure", status="suspended", **{
             "funding-1-year": None, "funding-1-kind": None, "funding-1-amount": None,
             "funding-1-currency": None, "funding-1-note": None,
             "source-1-title": "Council press release", "source-1-url": "https://www.consilium.europa.eu/x",
@@ -227,7 +227,7 @@ class TestEdit:
 
     def test_changing_kinds_keeps_shared_kinds(self, client, db):
         location = create(client).headers["location"]
-        form = programme_form(kinds=["training", "advisory"])
+        form = edit_form(client, location, kinds=["training", "advisory"])
         assert client.post(f"{location}/edit", data=form).status_code == 303
         page = client.get(location)
         assert "Advisory, Training" in page.text
@@ -236,8 +236,8 @@ class TestEdit:
     def test_bad_edit_changes_nothing(self, client, db, overrides, field, message):
         location = create(client).headers["location"]
         before = row_counts(db)
-        response = client.post(f"{location}/edit", data=programme_form(
-            title="Should not be saved", **overrides))
+        response = client.post(f"{location}/edit", data=edit_form(
+            client, location, title="Should not be saved", **overrides))
         assert response.status_code == 422
         assert message in field_error(response.text, field)
         assert row_counts(db) == before
@@ -246,7 +246,7 @@ class TestEdit:
     def test_taking_another_programmes_reference_is_refused(self, client, db):
         create(client)
         other = create(client, reference_code="E2I-TUN-1", title="Tunisia border").headers["location"]
-        response = client.post(f"{other}/edit", data=programme_form(title="Tunisia border"))
+        response = client.post(f"{other}/edit", data=edit_form(client, other, title="Tunisia border"))
         assert response.status_code == 422
         assert "already has the reference code" in field_error(response.text, "reference_code")
         assert stored_programme(db, "E2I-TUN-1") is not None

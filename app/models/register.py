@@ -1,37 +1,12 @@
-"""All tables and the enumerations they use. The schema changes only through Alembic migrations."""
+"""The programme register: instruments, programmes, their kinds, funding lines, sources, notes."""
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-
-# Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _enum_column(enum_cls: type[enum.Enum], **kwargs) -> sa.Enum:
-    """Store an enum by value as a plain string column (portable between SQLite and PostgreSQL)."""
-    return sa.Enum(
-        enum_cls,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-        **kwargs,
-    )
-
+from app.models.base import Classified, UTCDateTime, enum_column, utcnow
 
 class ProgrammeStatus(str, enum.Enum):
     PLANNED = "planned"
@@ -86,8 +61,13 @@ class Instrument(SQLModel, table=True):
     position: int = Field(default=0)
 
 
-class Programme(SQLModel, table=True):
-    """An assistance measure under oversight."""
+_programme_version = sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+class Programme(Classified, table=True):
+    """An assistance measure under oversight. A classified programme is hidden whole."""
+
+    __mapper_args__ = {"version_id_col": _programme_version}
 
     id: int | None = Field(default=None, primary_key=True)
     reference_code: str = Field(max_length=40, unique=True)
@@ -105,11 +85,13 @@ class Programme(SQLModel, table=True):
     start_date: date | None = Field(default=None, index=True)
     end_date: date | None = None
     status: ProgrammeStatus = Field(
-        sa_column=sa.Column(_enum_column(ProgrammeStatus), nullable=False, index=True)
+        sa_column=sa.Column(enum_column(ProgrammeStatus), nullable=False, index=True)
     )
     summary: str = Field(default="", sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Raised by every save (optimistic locking): an edit form opened on an older version is refused.
+    version: int = Field(default=1, sa_column=_programme_version)
 
     instrument: Instrument = Relationship(sa_relationship_kwargs={"lazy": "raise"})
     kinds: list["ProgrammeKind"] = Relationship(
@@ -130,6 +112,12 @@ class Programme(SQLModel, table=True):
             "order_by": "(Source.position, Source.id)",
         }
     )
+    notes: list["ProgrammeNote"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "raise", "cascade": "all, delete-orphan", "passive_deletes": True,
+            "order_by": "ProgrammeNote.id",
+        }
+    )
 
 
 class ProgrammeKind(SQLModel, table=True):
@@ -143,11 +131,11 @@ class ProgrammeKind(SQLModel, table=True):
         )
     )
     kind: AssistanceKind = Field(
-        sa_column=sa.Column(_enum_column(AssistanceKind), primary_key=True, index=True)
+        sa_column=sa.Column(enum_column(AssistanceKind), primary_key=True, index=True)
     )
 
 
-class FundingLine(SQLModel, table=True):
+class FundingLine(Classified, table=True):
     """Money for a programme in one year: a commitment or a disbursement, in one currency."""
 
     __tablename__ = "funding_line"
@@ -161,14 +149,14 @@ class FundingLine(SQLModel, table=True):
         )
     )
     year: int
-    kind: FundingKind = Field(sa_column=sa.Column(_enum_column(FundingKind), nullable=False))
+    kind: FundingKind = Field(sa_column=sa.Column(enum_column(FundingKind), nullable=False))
     # Minor units (cents) so sums are exact on every database.
     amount_cents: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     note: str = Field(default="", max_length=500)
 
 
-class Source(SQLModel, table=True):
+class Source(Classified, table=True):
     """A document a programme's facts come from."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -181,7 +169,30 @@ class Source(SQLModel, table=True):
     title: str = Field(max_length=300)
     url: str = Field(default="", max_length=2000)
     confidence: SourceConfidence = Field(
-        sa_column=sa.Column(_enum_column(SourceConfidence), nullable=False)
+        sa_column=sa.Column(enum_column(SourceConfidence), nullable=False)
     )
     note: str = Field(default="", max_length=1000)
     position: int = Field(default=0)
+
+
+_note_version = sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+class ProgrammeNote(Classified, table=True):
+    """A committee assessment or working note on a programme; often restricted."""
+
+    __tablename__ = "programme_note"
+    __mapper_args__ = {"version_id_col": _note_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("programme.id", ondelete="CASCADE"), nullable=False,
+            index=True,
+        )
+    )
+    title: str = Field(max_length=200)
+    body: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_note_version)

@@ -1,0 +1,81 @@
+"""Who may do what: the signed-in viewer, CSRF checks, and role requirements for routes.
+
+Every router except the sign-in pages and the health check is built with `AUTHENTICATED`, so a
+route is private unless it is deliberately put elsewhere. Write routes add `EditorDep`, admin
+routes `AdminDep`. tests/test_access.py holds the expected answer of every route for every role
+and clearance, and fails for a route it does not know.
+"""
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.accounts.service import Viewer, resolve_session
+from app.audit.recorder import Actor, set_actor
+from app.clearance import set_reader_clearance
+from app.db import SessionDep
+from app.errors import Forbidden, NotAuthenticated
+
+SESSION_COOKIE = "oversight_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Enough for a programme with 200 funding lines and 200 sources; beyond it, a clear 400.
+MAX_FORM_FIELDS = 5000
+MAX_FORM_FILES = 5
+
+
+def current_viewer(request: Request, session: SessionDep) -> Viewer:
+    viewer = resolve_session(session, request.app.state.settings,
+                             request.cookies.get(SESSION_COOKIE))
+    if viewer is None:
+        raise NotAuthenticated()
+    # From here on every query of this request is filtered by the viewer's clearance, and
+    # every change is recorded as theirs.
+    set_reader_clearance(session, viewer.user.clearance)
+    set_actor(session, Actor(viewer.user.id, viewer.user.name))
+    request.state.viewer = viewer
+    return viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+
+
+async def check_csrf(request: Request, viewer: ViewerDep) -> None:
+    """A state-changing request must carry the session's token: htmx sends it as a header,
+    forms as a hidden field."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await read_form(request)
+        sent = form.get(CSRF_FIELD)
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, viewer.csrf_token):
+        raise Forbidden("The form had expired or did not come from this site, so nothing was "
+                        "changed. Reload the page and try again.")
+
+
+async def read_form(request: Request):
+    """The submitted form, parsed once per request (Starlette keeps it) with our limits."""
+    return await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
+
+
+def require_editor(viewer: ViewerDep) -> Viewer:
+    if not viewer.can_edit:
+        raise Forbidden("Your account can read and download, but not change anything.")
+    return viewer
+
+
+def require_admin(viewer: ViewerDep) -> Viewer:
+    if not viewer.is_admin:
+        raise Forbidden("Only administrators can do this.")
+    return viewer
+
+
+EditorDep = Annotated[Viewer, Depends(require_editor)]
+AdminDep = Annotated[Viewer, Depends(require_admin)]
+
+AUTHENTICATED = [Depends(current_viewer), Depends(check_csrf)]

@@ -1,0 +1,132 @@
+"""Sign in, sign out, and a person's own account page."""
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from app.access import AUTHENTICATED, SESSION_COOKIE, ViewerDep, read_form
+from app.accounts import service
+from app.db import SessionDep
+from app.errors import ValidationFailed
+from app.models import User
+from app.templating import render
+
+# Sign-in must work without a session; everything else here needs one.
+public_router = APIRouter()
+router = APIRouter(dependencies=AUTHENTICATED)
+
+LOGIN_COOKIE = "oversight_login"  # double-submit token that protects the sign-in form itself
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, so sign-in cannot bounce people away."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target[:500]
+    return "/"
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _cookie_secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _login_page(request: Request, *, email: str = "", next_url: str = "/", error: str = "",
+                notice: str = "", status_code: int = 200):
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    response = render(request, "accounts/login.html", {
+        "email": email, "next_url": next_url, "error": error, "notice": notice,
+        "login_token": token,
+    }, status_code=status_code)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
+                        secure=_cookie_secure(request), max_age=3600, path="/login")
+    return response
+
+
+@public_router.get("/login", name="login")
+def login_page(request: Request):
+    notice = {"signed-out": "You have signed out.",
+              "expired": "Your session has ended. Sign in again to continue."}.get(
+        request.query_params.get("reason", ""), "")
+    return _login_page(request, next_url=safe_next(request.query_params.get("next")),
+                       notice=notice)
+
+
+@public_router.post("/login", name="login_submit")
+def login_submit(request: Request, session: SessionDep, submitted: FormDep):
+    email = str(submitted.get("email", ""))[:254]
+    password = str(submitted.get("password", ""))[:service.MAX_PASSWORD_LENGTH + 1]
+    next_url = safe_next(str(submitted.get("next", "")))
+    sent, expected = submitted.get("login_token"), request.cookies.get(LOGIN_COOKIE)
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        return _login_page(request, email=email, next_url=next_url, status_code=400,
+                           error="The sign-in form had expired. Please try again "
+                                 "(your browser must accept cookies from this site).")
+    try:
+        user = service.authenticate(session, request.app.state.settings, email, password,
+                                    _client_address(request))
+    except service.SignInRefused as exc:
+        session.commit()  # the failed attempt counts even though the request is refused
+        return _login_page(request, email=email, next_url=next_url, error=str(exc),
+                           status_code=401)
+    # A fresh session id at every sign-in; any session this browser had is ended.
+    service.end_session(session, request.cookies.get(SESSION_COOKIE))
+    token = service.start_session(session, user, _client_address(request),
+                                  request.headers.get("user-agent", ""))
+    response = RedirectResponse(next_url, status_code=303)
+    settings = request.app.state.settings
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=_cookie_secure(request), max_age=settings.session_max_hours * 3600,
+                        path="/")
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, session: SessionDep, viewer: ViewerDep):
+    service.end_session(session, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login?" + urlencode({"reason": "signed-out"}), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/account", name="account")
+def account_page(request: Request, viewer: ViewerDep):
+    return render(request, "accounts/account.html", {"errors": {}, "changed": False})
+
+
+@router.post("/account/password", name="account_password")
+def change_password(request: Request, session: SessionDep, viewer: ViewerDep,
+                    submitted: FormDep):
+    current = str(submitted.get("current_password", ""))
+    new = str(submitted.get("new_password", ""))
+    repeat = str(submitted.get("repeat_password", ""))
+    errors = {}
+    try:
+        service.authenticate(session, request.app.state.settings, viewer.user.email, current,
+                             _client_address(request))
+    except service.SignInRefused as exc:
+        errors["current_password"] = ("The current password is not correct."
+                                      if str(exc) == service.SIGN_IN_REFUSED else str(exc))
+    if new != repeat:
+        errors["repeat_password"] = "The two new passwords are not the same."
+    if not errors:
+        try:
+            service.set_password(session, session.get(User, viewer.user.id), new)
+        except ValidationFailed as exc:
+            errors["new_password"] = exc.errors["password"]
+    if errors:
+        session.commit()  # keep the failed-attempt count
+        return render(request, "accounts/account.html", {"errors": errors, "changed": False},
+                      status_code=422)
+    # Changing the password ends every session, this one included: sign in again.
+    response = RedirectResponse("/login?" + urlencode({"reason": "expired"}), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

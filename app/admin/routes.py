@@ -1,0 +1,168 @@
+"""Administrator pages: accounts (create, change, deactivate, reset password) and the audit trail."""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from app.access import AUTHENTICATED, AdminDep, read_form
+from app.accounts import service as accounts
+from app.audit import service as audit
+from app.db import SessionDep
+from app.errors import NotFound, ValidationFailed
+from app.models import Classification, Role, User
+from app.templating import render
+
+router = APIRouter(prefix="/admin", dependencies=AUTHENTICATED)
+
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def _user(session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Account")
+    return user
+
+
+def _choice(value, enum_parse, field: str, errors: dict, message: str):
+    try:
+        return enum_parse(str(value or ""))
+    except ValueError:
+        errors[field] = message
+        return None
+
+
+@router.get("/users", name="admin_users")
+def users(request: Request, session: SessionDep, admin: AdminDep):
+    return render(request, "admin/users.html", {
+        "users": accounts.list_users(session),
+        "new_password": None,
+    })
+
+
+@router.get("/users/new", name="admin_user_new")
+def user_new(request: Request, admin: AdminDep):
+    values = {"email": "", "name": "", "role": "member", "clearance": "public"}
+    return render(request, "admin/user_form.html", {"user": None, "values": values,
+                                                    "errors": {}})
+
+
+@router.post("/users", name="admin_user_create")
+def user_create(request: Request, session: SessionDep, admin: AdminDep, submitted: FormDep):
+    values = {k: str(submitted.get(k, "")) for k in ("email", "name", "role", "clearance")}
+    errors: dict[str, str] = {}
+    role = _choice(values["role"], Role, "role", errors, "Choose a role.")
+    clearance = _choice(values["clearance"], Classification.parse, "clearance", errors,
+                        "Choose a clearance.")
+    errors.update(accounts.account_problems(session, values["email"], values["name"]))
+    if errors:
+        return render(request, "admin/user_form.html",
+                      {"user": None, "values": values, "errors": errors}, status_code=422)
+    password = accounts.generate_password()
+    user = accounts.create_user(session, email=values["email"], name=values["name"], role=role,
+                                clearance=clearance, password=password)
+    return _with_password(request, session, user, password, created=True)
+
+
+def _with_password(request, session, user: User, password: str, created: bool):
+    """The one time a generated password is shown; never stored in clear, never shown again."""
+    return render(request, "admin/user_password.html", {
+        "account": user, "password": password, "created": created,
+    })
+
+
+@router.get("/users/{user_id}/edit", name="admin_user_edit")
+def user_edit(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep):
+    user = _user(session, user_id)
+    values = {"email": user.email, "name": user.name, "role": user.role.value,
+              "clearance": user.clearance.name.lower(), "version": str(user.version)}
+    return render(request, "admin/user_form.html", {"user": user, "values": values,
+                                                    "errors": {}})
+
+
+@router.post("/users/{user_id}/edit", name="admin_user_update")
+def user_update(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep,
+                submitted: FormDep):
+    user = _user(session, user_id)
+    values = {k: str(submitted.get(k, "")) for k in
+              ("email", "name", "role", "clearance", "version")}
+    errors: dict[str, str] = {}
+    role = _choice(values["role"], Role, "role", errors, "Choose a role.")
+    clearance = _choice(values["clearance"], Classification.parse, "clearance", errors,
+                        "Choose a clearance.")
+    errors.update(accounts.account_problems(session, values["email"], values["name"], user.id))
+    if values["version"] != str(user.version):
+        errors["__all__"] = _changed_since(session, user)
+        values["version"] = str(user.version)
+    if role is not None and role != Role.ADMIN and user.role == Role.ADMIN and user.active \
+            and accounts.active_admin_count(session) <= 1:
+        errors["role"] = "This is the only active administrator; make someone else one first."
+    if errors:
+        return render(request, "admin/user_form.html",
+                      {"user": user, "values": values, "errors": errors},
+                      status_code=409 if "__all__" in errors else 422)
+    user.email, user.name = accounts.normalise_email(values["email"]), " ".join(values["name"].split())
+    user.role, user.clearance = role, clearance
+    session.flush()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _changed_since(session, user: User) -> str:
+    from app.programmes.service import changed_since_message
+
+    return changed_since_message(session, "user", user.id)
+
+
+@router.post("/users/{user_id}/deactivate", name="admin_user_deactivate")
+def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep):
+    user = _user(session, user_id)
+    if user.id == admin.user.id:
+        return _users_with_error(request, session, "You cannot deactivate your own account.")
+    if user.role == Role.ADMIN and accounts.active_admin_count(session) <= 1:
+        return _users_with_error(request, session,
+                                 "This is the only active administrator and stays active.")
+    accounts.deactivate(session, user)
+    return RedirectResponse("/admin/users?" + urlencode({"done": f"{user.email} deactivated"}),
+                            status_code=303)
+
+
+@router.post("/users/{user_id}/activate", name="admin_user_activate")
+def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
+    user = _user(session, user_id)
+    user.active = True
+    session.flush()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password", name="admin_user_password")
+def user_reset_password(request: Request, user_id: UserId, session: SessionDep,
+                        admin: AdminDep):
+    user = _user(session, user_id)
+    password = accounts.generate_password()
+    try:
+        accounts.set_password(session, user, password)
+    except ValidationFailed:  # pragma: no cover - generated passwords always pass
+        raise
+    return _with_password(request, session, user, password, created=False)
+
+
+def _users_with_error(request, session, message: str):
+    return render(request, "admin/users.html", {
+        "users": accounts.list_users(session), "error": message, "new_password": None,
+    }, status_code=409)
+
+
+@router.get("/audit", name="admin_audit")
+def audit_trail(request: Request, session: SessionDep, admin: AdminDep):
+    filters = audit.AuditFilters.from_query(request.query_params)
+    page = audit.search_events(session, filters)
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    return render(request, "admin/audit.html", {
+        "filters": filters, "page": page, "users": accounts.list_users(session),
+        "record_types": audit.RECORD_TYPES,
+        "page_url": lambda n: "/admin/audit?" + urlencode({**params, "page": n}),
+    })

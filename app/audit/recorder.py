@@ -1,0 +1,171 @@
+"""Writes an audit event for every create, update and delete, in the same transaction.
+
+It listens to every flush of every session, so no route, command or service can change an
+audited record without leaving a trace. Who did it comes from `session.info` (set_actor).
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AuditAction, AuditEvent, Classification, FundingLine, Programme, ProgrammeKind, ProgrammeNote,
+    Source, User, utcnow,
+)
+
+ACTOR_KEY = "actor"
+# Bookkeeping that changes on every save and says nothing to a reader of the history.
+IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at"}
+SECRET_FIELDS = {"password_hash"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+
+
+SYSTEM = Actor(None, "system")
+
+
+def set_actor(session: Session, actor: Actor) -> None:
+    session.info[ACTOR_KEY] = actor
+
+
+@dataclass(frozen=True)
+class AuditedType:
+    name: str
+    label: Any  # record -> short text
+    parent: tuple[str, str] | None = None  # (parent record type, attribute holding its id)
+
+
+AUDITED: dict[type, AuditedType] = {
+    Programme: AuditedType("programme", lambda p: p.reference_code),
+    FundingLine: AuditedType(
+        "funding_line", lambda f: f"{f.year} {_value(f.kind)} {f.currency}",
+        ("programme", "programme_id"),
+    ),
+    Source: AuditedType("source", lambda s: s.title[:200], ("programme", "programme_id")),
+    ProgrammeNote: AuditedType("note", lambda n: n.title[:200], ("programme", "programme_id")),
+    User: AuditedType("user", lambda u: u.email),
+}
+
+
+def _value(value: Any) -> Any:
+    """A value as JSON can hold it."""
+    if isinstance(value, Classification):
+        return value.name.lower()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _fields(obj) -> list[str]:
+    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in IGNORED_FIELDS]
+
+
+def _shown(key: str, value: Any) -> Any:
+    return "(hidden)" if key in SECRET_FIELDS and value is not None else _value(value)
+
+
+def _snapshot(obj, side: str) -> dict[str, dict[str, Any]]:
+    return {
+        key: {"before": None, "after": _shown(key, getattr(obj, key))} if side == "after"
+        else {"before": _shown(key, getattr(obj, key)), "after": None}
+        for key in _fields(obj)
+    }
+
+
+def _diff(obj) -> dict[str, dict[str, Any]]:
+    state = inspect(obj)
+    changes = {}
+    for key in _fields(obj):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if before != after:
+            changes[key] = {"before": _shown(key, before), "after": _shown(key, after)}
+    return changes
+
+
+def _classification(obj, changes) -> int:
+    levels = [getattr(obj, "classification", Classification.PUBLIC)]
+    change = changes.get("classification")
+    if change and change["before"]:
+        levels.append(Classification[change["before"].upper()])
+    return int(max(levels))
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, flush_context) -> None:
+    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
+    events: dict[tuple[str, int], dict] = {}
+
+    def add(obj, action: AuditAction, changes: dict) -> None:
+        kind = AUDITED[type(obj)]
+        parent_type, parent_attr = kind.parent or (None, None)
+        events[(kind.name, obj.id)] = {
+            "at": utcnow(), "user_id": actor.user_id, "actor": actor.name[:200],
+            "action": action.value, "record_type": kind.name, "record_id": obj.id,
+            "record_label": str(kind.label(obj))[:200],
+            "record_version": getattr(obj, "version", None),
+            "parent_type": parent_type,
+            "parent_id": getattr(obj, parent_attr) if parent_attr else None,
+            "changes": changes, "classification": _classification(obj, changes),
+        }
+
+    for obj in session.new:
+        if type(obj) in AUDITED:
+            add(obj, AuditAction.CREATE, _snapshot(obj, "after"))
+    for obj in session.dirty:
+        if type(obj) in AUDITED:
+            changes = _diff(obj)
+            if changes:
+                add(obj, AuditAction.UPDATE, changes)
+    for obj in session.deleted:
+        if type(obj) in AUDITED:
+            add(obj, AuditAction.DELETE, _snapshot(obj, "before"))
+    _record_kinds(session, events, add)
+
+    if events:
+        session.connection().execute(AuditEvent.__table__.insert(), list(events.values()))
+
+
+def _record_kinds(session: Session, events: dict, add) -> None:
+    """Kinds of assistance are rows of their own; the history shows them as a programme field."""
+    added: dict[int, set[str]] = {}
+    removed: dict[int, set[str]] = {}
+    for obj in session.new:
+        if isinstance(obj, ProgrammeKind):
+            added.setdefault(obj.programme_id, set()).add(_value(obj.kind))
+    for obj in session.deleted:
+        if isinstance(obj, ProgrammeKind):
+            removed.setdefault(obj.programme_id, set()).add(_value(obj.kind))
+    for programme_id in set(added) | set(removed):
+        plus, minus = added.get(programme_id, set()), removed.get(programme_id, set())
+        if plus == minus:
+            continue
+        programme = session.identity_map.get(session.identity_key(Programme, programme_id))
+        if programme is None:
+            continue
+        key = ("programme", programme_id)
+        if programme in session.deleted:
+            events[key]["changes"]["kinds"] = {"before": sorted(minus), "after": None}
+            continue
+        current = {_value(k.kind) for k in programme.__dict__.get("kinds", [])} or plus
+        change = {"before": sorted((current - plus) | minus) or None, "after": sorted(current)}
+        if key in events:
+            events[key]["changes"]["kinds"] = change
+        else:
+            add(programme, AuditAction.UPDATE, {"kinds": change})

@@ -1,0 +1,63 @@
+"""Clearance applied inside every query, and the marking of what a request has read.
+
+Each database session carries the reader's clearance in `session.info`. Every ORM SELECT on a
+classified table gets `classification <= clearance` added to it, in subqueries, joins and
+relationship loads too, so content above a reader's clearance never reaches a template, a count
+or a total. A session without a reader is treated as `public`; system work (migrations, the
+command line) says so with `read_as_system`.
+"""
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from app.models import Classification, classified_models
+
+CLEARANCE_KEY = "clearance"
+HIGHEST_KEY = "highest_marking"
+
+
+def set_reader_clearance(session: Session, clearance: Classification) -> None:
+    session.info[CLEARANCE_KEY] = Classification(clearance)
+
+
+def read_as_system(session: Session) -> Session:
+    """Let this session see everything: for the command line and other trusted, non-web work."""
+    set_reader_clearance(session, Classification.CONFIDENTIAL)
+    return session
+
+
+def reader_clearance(session: Session) -> Classification:
+    return session.info.get(CLEARANCE_KEY, Classification.PUBLIC)
+
+
+def note_marking(session: Session, level: Classification | int | None) -> None:
+    """Record that content at `level` was read, so the page can carry the right marking."""
+    if level is None:
+        return
+    level = Classification(level)
+    if level > session.info.get(HIGHEST_KEY, Classification.PUBLIC):
+        session.info[HIGHEST_KEY] = level
+
+
+def highest_marking(session: Session) -> Classification:
+    return session.info.get(HIGHEST_KEY, Classification.PUBLIC)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_by_clearance(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        return
+    clearance = int(reader_clearance(state.session))
+    state.statement = state.statement.options(*[
+        with_loader_criteria(model, model.classification <= clearance, include_aliases=True)
+        for model in classified_models()
+    ])
+
+
+def _track_loaded(target, context) -> None:
+    note_marking(context.session, target.classification)
+
+
+for _model in classified_models():
+    event.listen(_model, "load", _track_loaded)
+    event.listen(_model, "refresh", lambda target, context, attrs: _track_loaded(target, context))
