@@ -30,6 +30,7 @@ def current_viewer(request: Request, session: SessionDep) -> Viewer:
     viewer = resolve_session(session, request.app.state.settings,
                              request.cookies.get(SESSION_COOKIE))
     if viewer is None:
+        session.commit()  # an expired session is marked ended for good, though we refuse
         raise NotAuthenticated()
     # From here on every query of this request is filtered by the viewer's clearance, and
     # every change is recorded as theirs.

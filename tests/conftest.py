@@ -209,3 +209,32 @@ def db(data_dir) -> Iterator[Session]:
     with read_as_system(Session(engine)) as session:
         yield session
     engine.dispose()
+
+
+AUDITED_TABLES = {"programme": "programme", "funding_line": "funding_line", "source": "source",
+                  "programme_note": "note", "user_account": "user"}
+
+
+@pytest.fixture(autouse=True)
+def every_change_is_audited(request):
+    """After each test that used a database: every stored record has its 'create' event, and
+    every record with a 'delete' event is gone. No mutation a test makes escapes the trail."""
+    path = None
+    if "data_dir" in request.fixturenames:
+        path = request.getfixturevalue("data_dir") / "oversight.db"
+    yield
+    if path is None or not path.exists():
+        return
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        for table, record_type in AUDITED_TABLES.items():
+            stored = {row[0] for row in connection.execute(f"SELECT id FROM {table}")}
+            created = {row[0] for row in connection.execute(
+                "SELECT record_id FROM audit_event WHERE record_type = ? AND action = 'create'",
+                (record_type,))}
+            deleted = {row[0] for row in connection.execute(
+                "SELECT record_id FROM audit_event WHERE record_type = ? AND action = 'delete'",
+                (record_type,))}
+            assert stored <= created, f"{table} rows without a create event"
+            assert not (stored & deleted), f"{table} rows still there after a delete event"

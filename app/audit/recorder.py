@@ -152,11 +152,15 @@ def _record_kinds(session: Session, events: dict, add) -> None:
     for obj in session.deleted:
         if isinstance(obj, ProgrammeKind):
             removed.setdefault(obj.programme_id, set()).add(_value(obj.kind))
+    # New programmes reach the identity map only after this hook; look in the flush first.
+    in_flush = {obj.id: obj for obj in (*session.new, *session.dirty, *session.deleted)
+                if isinstance(obj, Programme)}
     for programme_id in set(added) | set(removed):
         plus, minus = added.get(programme_id, set()), removed.get(programme_id, set())
         if plus == minus:
             continue
-        programme = session.identity_map.get(session.identity_key(Programme, programme_id))
+        programme = in_flush.get(programme_id) or session.identity_map.get(
+            session.identity_key(Programme, programme_id))
         if programme is None:
             continue
         key = ("programme", programme_id)

@@ -100,8 +100,10 @@ def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, view
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise NotFound("Chart")
     programme = service.get_programme(session, programme_id)
-    svg = funding_chart_svg(service.funding_by_year(programme, currency), currency)
-    return Response(svg, media_type="image/svg+xml")
+    rows = service.funding_by_year(programme, currency)
+    if not rows:  # no lines in this currency that the reader may see
+        raise NotFound("Chart")
+    return Response(funding_chart_svg(rows, currency), media_type="image/svg+xml")
 
 
 @router.get("/programmes/{programme_id}/edit", name="programme_edit")

@@ -1,0 +1,194 @@
+"""Every route, for every role and clearance: the answer each one gets.
+
+The table below is the access policy. A route that is not in it fails
+`test_every_route_has_a_decided_access`, so nobody adds a route without deciding who may use it.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlmodel import select
+
+from app.main import create_app
+from app.models import Classification, ProgrammeNote, Role, User
+from app.programmes import service as programmes
+from app.programmes.schemas import ProgrammeInput
+from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
+
+ROLES = ["anonymous", "member", "member_restricted", "member_confidential", "staff_public",
+         "staff", "admin"]
+SIGNED_IN = ROLES[1:]
+
+
+def expect(anonymous=303, members=None, staff=None, admin=None, everyone=None) -> dict:
+    """Expected status per role; members/staff/admin default to `everyone`."""
+    members = members if members is not None else everyone
+    staff = staff if staff is not None else members
+    admin = admin if admin is not None else staff
+    return {"anonymous": anonymous, "member": members, "member_restricted": members,
+            "member_confidential": members, "staff_public": staff, "staff": staff,
+            "admin": admin}
+
+
+READ = expect(everyone=200)
+EDIT_PAGE = expect(members=403, staff=200)
+ADMIN_PAGE = expect(members=403, admin=200)
+
+# (method, path template) -> (form to send, expected status per role). Order matters: routes
+# that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
+# note on {p}, {m} a note to delete, {u} an account for the administrator to change.
+POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
+    ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
+    ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
+    ("POST", "/login"): ({"email": "x@y.z", "password": "x"}, expect(anonymous=400, everyone=400)),
+    ("GET", "/"): (None, expect(everyone=303)),
+    ("GET", "/account"): (None, READ),
+    ("POST", "/account/password"): ({"current_password": "wrong"}, expect(everyone=422)),
+    ("GET", "/programmes"): (None, READ),
+    ("GET", "/programmes/{p}"): (None, READ),
+    ("GET", "/programmes/{p}/funding.svg"): (None, READ),
+    ("GET", "/programmes/new"): (None, EDIT_PAGE),
+    ("POST", "/programmes"): ({}, expect(members=403, staff=422)),
+    ("GET", "/programmes/{p}/edit"): (None, EDIT_PAGE),
+    ("POST", "/programmes/{p}/edit"): ({}, expect(members=403, staff=422)),
+    ("GET", "/programmes/{p}/delete"): (None, EDIT_PAGE),
+    ("GET", "/programmes/{p}/notes/new"): (None, EDIT_PAGE),
+    ("POST", "/programmes/{p}/notes"): ({}, expect(members=403, staff=422)),
+    ("GET", "/programmes/{p}/notes/{n}/edit"): (None, EDIT_PAGE),
+    ("POST", "/programmes/{p}/notes/{n}/edit"): ({}, expect(members=403, staff=422)),
+    ("GET", "/programmes/{p}/notes/{n}/delete"): (None, EDIT_PAGE),
+    ("GET", "/admin/users"): (None, ADMIN_PAGE),
+    ("GET", "/admin/users/new"): (None, ADMIN_PAGE),
+    ("POST", "/admin/users"): ({}, expect(members=403, admin=422)),
+    ("GET", "/admin/users/{u}/edit"): (None, ADMIN_PAGE),
+    ("POST", "/admin/users/{u}/edit"): ({"version": "1"}, expect(members=403, admin=422)),
+    ("POST", "/admin/users/{u}/password"): ({}, ADMIN_PAGE),
+    ("POST", "/admin/users/{u}/deactivate"): ({}, expect(members=403, admin=303)),
+    ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
+    ("GET", "/admin/audit"): (None, ADMIN_PAGE),
+    ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
+    ("POST", "/programmes/{d}/delete"): ({}, expect(members=403, staff=303)),
+    ("POST", "/logout"): ({}, expect(everyone=303)),
+}
+
+# Records above a reader's clearance answer as if they did not exist: 404, never 403.
+CLASSIFIED_ROUTES = [
+    ("GET", "/programmes/{x}"), ("GET", "/programmes/{x}/funding.svg"),
+    ("GET", "/programmes/{x}/edit"), ("GET", "/programmes/{x}/delete"),
+    ("GET", "/programmes/{x}/notes/new"), ("POST", "/programmes/{x}/edit"),
+    ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
+    ("POST", "/programmes/{p}/notes/{xn}/delete"),
+]
+
+
+def app_routes() -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves, routers included."""
+    found = set()
+
+    def walk(routes, prefix=""):
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.update((m, prefix + route.path) for m in route.methods if m != "HEAD")
+            elif hasattr(route, "original_router"):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+
+    walk(create_app().routes)
+    return found
+
+
+def _template(path: str) -> str:
+    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u")):
+        path = path.replace("{" + name + "}", "{" + placeholder + "}")
+    return path
+
+
+def test_every_route_has_a_decided_access():
+    routes = {(method, _template(path)) for method, path in app_routes()}
+    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}"))
+               for method, path in POLICY}
+    assert routes - decided == set(), "routes without an access decision in POLICY"
+    assert decided - routes == set(), "POLICY lists routes the app does not have"
+
+
+def _programme(session, code: str, level: Classification) -> int:
+    data = ProgrammeInput.model_validate({
+        "reference_code": code, "title": f"Programme {code}", "instrument": "EPF",
+        "recipient_country": "MD", "kinds": ["training"], "status": "active",
+        "classification": level.name.lower(),
+        "funding": [{"year": "2024", "kind": "commitment", "amount": "100", "currency": "EUR"}],
+    })
+    return programmes.create_programme(session, data).id
+
+
+def _note(session, programme_id: int, title: str, level: Classification) -> int:
+    programme = programmes.get_programme(session, programme_id)
+    return programmes.save_note(session, programme, None, title=title, body="",
+                                classification=level).id
+
+
+@pytest.fixture
+def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
+    engine, session = system_session(empty_db)
+    with session:
+        ids = {"p": _programme(session, "PUB-1", Classification.PUBLIC),
+               "d": _programme(session, "PUB-DEL", Classification.PUBLIC),
+               "x": _programme(session, "RES-1", Classification.RESTRICTED)}
+        ids.update(n=_note(session, ids["p"], "Public note", Classification.PUBLIC),
+                   m=_note(session, ids["p"], "Note to delete", Classification.PUBLIC),
+                   xn=_note(session, ids["p"], "Restricted note", Classification.RESTRICTED))
+        ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
+        if ids["u"] is None:
+            from app.accounts.service import create_user
+            ids["u"] = create_user(session, email="target@test.example", name="Target",
+                                   role=Role.MEMBER, clearance=Classification.PUBLIC,
+                                   password="target password 123").id
+        session.commit()
+    engine.dispose()
+    with LiveServer(_settings_for(data_dir)) as live:
+        yield live, ids
+
+
+def _call(http, method: str, path: str, form: dict | None):
+    if method == "GET":
+        return http.get(path)
+    return http.post(path, data=form or {})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_each_role_as_the_policy_says(world, client_for, role):
+    live, ids = world
+    http = client_for(live, None if role == "anonymous" else role)
+    actual, expected = {}, {}
+    for (method, template), (form, answers) in POLICY.items():
+        path = template.format(**ids)
+        actual[(method, template)] = _call(http, method, path, form).status_code
+        expected[(method, template)] = answers[role]
+    assert actual == expected
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_for, role):
+    """For a reader without clearance, a classified record gets exactly the answer a record
+    that does not exist gets (404, or 403 where the role may not use the route at all)."""
+    live, ids = world
+    http = client_for(live, role)
+    missing = dict(ids, x=999_999, xn=999_998)
+    cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
+    for method, template in CLASSIFIED_ROUTES:
+        status = _call(http, method, template.format(**ids), {}).status_code
+        if_absent = _call(http, method, template.format(**missing), {}).status_code
+        if not cleared:
+            assert status == if_absent, (method, template)
+            assert status in (403, 404), (method, template)
+        else:
+            assert status != 404, (method, template)
+
+
+def test_a_restricted_note_is_invisible_to_a_public_reader(world, client_for, db):
+    live, ids = world
+    page = client_for(live, "member").get(f"/programmes/{ids['p']}").text
+    assert "Public note" in page and "Restricted note" not in page
+    page = client_for(live, "member_restricted").get(f"/programmes/{ids['p']}").text
+    assert "Restricted note" in page
+    assert db.get(ProgrammeNote, ids["xn"]) is not None
