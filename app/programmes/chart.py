@@ -26,6 +26,7 @@ _STYLE = Style(
 
 def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
     """Committed and disbursed money per year, one bar pair per year, as a standalone SVG."""
+    ticks = _round_ticks(max([1] + [max(c, d) for _, c, d in rows]))
     chart = pygal.Bar(
         style=_STYLE,
         width=720,
@@ -37,10 +38,11 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
         value_formatter=lambda cents: money_compact(int(cents or 0), currency),
         x_title="Year",
         margin=12,
-        # An explicit range from zero, so a single bar still gets a labelled scale.
-        range=(0, max([1] + [max(c, d) for _, c, d in rows]) * 1.1),
+        # A scale from zero in a few round steps, so a single bar still gets labelled ticks.
+        range=(0, ticks[-1]),
     )
     chart.x_labels = [str(year) for year, _, _ in rows]
+    chart.y_labels = ticks
     chart.add("Committed", [committed for _, committed, _ in rows])
     chart.add("Disbursed", [disbursed for _, _, disbursed in rows])
     tree = chart.render_tree()
@@ -50,3 +52,12 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
             if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+
+def _round_ticks(top: int, steps: int = 5) -> list[int]:
+    """0 and round multiples (1, 2 or 5 × a power of ten) up to at least `top`."""
+    rough = top / steps
+    magnitude = 10 ** (len(str(int(rough))) - 1)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    count = -(-top // step)
+    return [i * step for i in range(int(count) + 1)]
