@@ -167,6 +167,17 @@ def user_deactivate(email: str = typer.Argument(..., help="The account's e-mail 
     typer.echo(f"Deactivated {email}; its sessions have ended.")
 
 
+@user_app.command("unlock")
+def user_unlock(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
+    """Forget failed sign-ins for an e-mail address, so it may try again at once."""
+    from app.accounts import service
+
+    with command_session("user unlock") as session:
+        count = service.unlock(session, email)
+        session.commit()
+    typer.echo(f"Forgot {count} failed sign-in{'s' if count != 1 else ''} for {email}.")
+
+
 @user_app.command("password")
 def user_password(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
     """Set a new password for an account (asked for, or read from standard input)."""
@@ -205,7 +216,16 @@ def serve(
     _ = settings.resolved_secret_key  # generated now, before workers start
     typer.echo(f"Oversight Desk on http://{host}:{port}  (database: {_safe_url(settings)})")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                proxy_headers=True, log_level="info")
+                log_level="info", **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """Server options that matter for security, shared by `serve` and the test server.
+
+    Forwarded headers are believed only from proxies named in OVERSIGHT_TRUSTED_PROXIES, so
+    nobody can pick the address the sign-in throttle counts."""
+    return {"proxy_headers": bool(settings.trusted_proxies),
+            "forwarded_allow_ips": settings.trusted_proxies or ""}
 
 
 def _safe_url(settings: Settings) -> str:

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window in which failed sign-ins are counted."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed; empty believes none.",
+    )
+    max_body_mb: int = Field(
+        default=60, ge=1, le=1024, description="Largest request body accepted, in megabytes."
+    )
 
     @field_validator("secret_key")
     @classmethod

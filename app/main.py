@@ -22,7 +22,7 @@ from app.audit import recorder  # noqa: F401  (installs the audit trail on every
 from app.errors import Forbidden, NotAuthenticated, NotFound
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
-from app.security import SecurityMiddleware
+from app.security import SecurityMiddleware, add_security_headers
 from app.templating import STATIC_DIR, render
 
 log = logging.getLogger("oversight")
@@ -30,7 +30,8 @@ log = logging.getLogger("oversight")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="Oversight Desk", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Oversight Desk", docs_url=None, redoc_url=None, openapi_url=None,
+                  max_body_size=settings.max_body_mb * 1024 * 1024)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
 
@@ -105,4 +106,7 @@ def _install_error_pages(app: FastAPI) -> None:
     async def server_error(request: Request, exc: Exception):
         # The trace goes to the log, never to the person.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return render(request, "errors/500.html", {}, status_code=500)
+        response = render(request, "errors/500.html", {}, status_code=500)
+        # Starlette answers unhandled errors outside all middleware: add the headers here.
+        add_security_headers(response.headers, request.scope)
+        return response

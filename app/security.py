@@ -47,21 +47,25 @@ class SecurityMiddleware:
 
     @staticmethod
     def _with_headers(scope: Scope, send: Send) -> Send:
-        is_static = scope["path"].startswith("/static/")
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in COMMON_HEADERS.items():
-                    headers.setdefault(name, value)
-                svg = headers.get("content-type", "").startswith("image/svg+xml")
-                headers.setdefault("Content-Security-Policy", SVG_POLICY if svg else PAGE_POLICY)
-                if not is_static:
-                    # Pages may hold restricted material: never keep them in a cache.
-                    headers.setdefault("Cache-Control", "no-store")
+                add_security_headers(MutableHeaders(scope=message), scope)
             await send(message)
 
         return send_with_headers
+
+
+def add_security_headers(headers: MutableHeaders, scope: Scope) -> None:
+    """The headers every response carries (also error pages made outside the middleware)."""
+    for name, value in COMMON_HEADERS.items():
+        headers.setdefault(name, value)
+    svg = headers.get("content-type", "").startswith("image/svg+xml")
+    headers.setdefault("Content-Security-Policy", SVG_POLICY if svg else PAGE_POLICY)
+    if scope.get("scheme") == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not scope["path"].startswith("/static/"):
+        # Pages may hold restricted material: never keep them in a cache.
+        headers.setdefault("Cache-Control", "no-store")
 
 
 def is_same_origin(headers: Headers) -> bool:

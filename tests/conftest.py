@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.audit.recorder import Actor, set_actor
-from app.cli import alembic_config
+from app.cli import alembic_config, uvicorn_options
 from app.clearance import read_as_system
 from app.config import Settings
 from app.db import make_engine
@@ -90,7 +90,8 @@ class LiveServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
+                                **uvicorn_options(settings))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
@@ -238,3 +239,4 @@ def every_change_is_audited(request):
                 (record_type,))}
             assert stored <= created, f"{table} rows without a create event"
             assert not (stored & deleted), f"{table} rows still there after a delete event"
+            assert created - stored <= deleted, f"{table} rows gone without a delete event"

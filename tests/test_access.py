@@ -33,6 +33,8 @@ def expect(anonymous=303, members=None, staff=None, admin=None, everyone=None) -
 
 READ = expect(everyone=200)
 EDIT_PAGE = expect(members=403, staff=200)
+# Deleting a programme deletes all it holds: only for staff who see everything.
+DELETE_PAGE = {**EDIT_PAGE, "staff_public": 403}
 ADMIN_PAGE = expect(members=403, admin=200)
 
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
@@ -52,7 +54,7 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/programmes"): ({}, expect(members=403, staff=422)),
     ("GET", "/programmes/{p}/edit"): (None, EDIT_PAGE),
     ("POST", "/programmes/{p}/edit"): ({}, expect(members=403, staff=422)),
-    ("GET", "/programmes/{p}/delete"): (None, EDIT_PAGE),
+    ("GET", "/programmes/{p}/delete"): (None, DELETE_PAGE),
     ("GET", "/programmes/{p}/notes/new"): (None, EDIT_PAGE),
     ("POST", "/programmes/{p}/notes"): ({}, expect(members=403, staff=422)),
     ("GET", "/programmes/{p}/notes/{n}/edit"): (None, EDIT_PAGE),
@@ -68,7 +70,8 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
     ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
-    ("POST", "/programmes/{d}/delete"): ({}, expect(members=403, staff=303)),
+    ("POST", "/programmes/{d}/delete"): ({}, {**expect(members=403, staff=303),
+                                              "staff_public": 403}),
     ("POST", "/logout"): ({}, expect(everyone=303)),
 }
 

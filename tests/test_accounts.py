@@ -429,24 +429,47 @@ class TestAdministration:
         assert user_row(db, ADMIN).active
         assert admin.get("/admin/users").status_code == 200
 
-    def demote(self, admin, user_id):
-        page = admin.get(f"/admin/users/{user_id}/edit").text
-        version = re.search(r'name="version" value="(\d+)"', page).group(1)
-        return admin.post(f"/admin/users/{user_id}/edit", data={
-            "email": ADMIN, "name": "admin", "role": "staff", "clearance": "confidential",
-            "version": version})
-
-    def test_last_active_admin_cannot_be_demoted(self, server, client_for, db):
+    def test_admins_cannot_change_their_own_account(self, server, client_for, db):
         admin = client_for(server, "admin")
-        response = self.demote(admin, user_row(db, ADMIN).id)
-        assert response.status_code == 422
-        assert field_error(response, "role").startswith("This is the only active administrator")
+        own = user_row(db, ADMIN)
+        assert admin.get(f"/admin/users/{own.id}/edit").status_code == 403
+        response = admin.post(f"/admin/users/{own.id}/edit", data={
+            "email": ADMIN, "name": "admin", "role": "staff", "clearance": "confidential",
+            "version": str(own.version)})
+        assert response.status_code == 403
+        assert admin.post(f"/admin/users/{own.id}/password").status_code == 403
         assert user_row(db, ADMIN).role == Role.ADMIN
 
-    def test_an_admin_can_be_demoted_when_another_remains(self, server, client_for, db):
+    def test_another_admin_can_be_demoted(self, server, client_for, db):
         admin = client_for(server, "admin")
-        assert self.new_account(admin, role="admin").status_code == 200
-        assert self.demote(admin, user_row(db, ADMIN).id).status_code == 303
-        assert user_row(db, ADMIN).role == Role.STAFF
-        assert admin.get("/admin/users").status_code == 403
+        assert self.new_account(admin, role="admin", clearance="confidential").status_code == 200
+        second = db.exec(select(User).where(User.role == Role.ADMIN, User.email != ADMIN)).one()
+        response = admin.post(f"/admin/users/{second.id}/edit", data={
+            "email": second.email, "name": second.name, "role": "staff",
+            "clearance": "confidential", "version": str(second.version)})
+        assert response.status_code == 303
+        assert user_row(db, second.email).role == Role.STAFF
+
+    def test_no_admin_grants_more_than_their_own_clearance(self, server, client_for, db,
+                                                           open_clients):
+        from app.accounts.service import create_user
+        from app.models import Classification
+        from tests.conftest import system_session
+
+        engine, session = system_session(server.settings.data_dir / "oversight.db")
+        with session:
+            create_user(session, email="admin.public@test.example", name="Public admin",
+                        role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
+            session.commit()
+        engine.dispose()
+        weak = sign_in(httpx.Client(base_url=server.url), "admin.public@test.example")
+        open_clients.append(weak)
+        refused = self.new_account(weak, clearance="restricted")
+        assert refused.status_code == 422
+        assert "at most your own clearance" in refused.text
+        cleared = user_row(db, ACCOUNTS["member_restricted"][0])
+        assert weak.get(f"/admin/users/{cleared.id}/edit").status_code == 403
+        assert weak.post(f"/admin/users/{cleared.id}/password").status_code == 403
+        assert weak.post(f"/admin/users/{cleared.id}/deactivate").status_code == 403
+        assert user_row(db, cleared.email).active
 

@@ -52,6 +52,14 @@ class TestEventsForEveryChange:
             "amount_cents": {"before": 700_000_000, "after": 800_000_000}}
         assert by_type["programme"].record_version == 2
 
+    def test_kinds_added_and_removed_show_as_a_programme_field(self, client, db):
+        location, programme_id = create(client)
+        form = edit_form(client, location, kinds=["training", "advisory"])
+        assert client.post(f"{location}/edit", data=form).status_code == 303
+        update = events(db, record_type="programme", record_id=programme_id, action="update")[-1]
+        assert update.changes["kinds"] == {"before": ["non_lethal_equipment", "training"],
+                                           "after": ["advisory", "training"]}
+
     def test_delete_records_what_was_lost(self, client, db):
         location, programme_id = create(client)
         assert client.post(f"{location}/delete").status_code == 303

@@ -119,8 +119,10 @@ def list_users(session: Session) -> list[User]:
 
 # --- sign-in and throttling ------------------------------------------------------------------
 
-def throttle_wait(session: Session, settings: Settings, email: str, address: str) -> int:
-    """Minutes to wait before another try, or 0. Counts failures per e-mail and per address."""
+def throttle_wait(session: Session, settings: Settings, email: str, address: str,
+                  allowance: int = 0) -> int:
+    """Minutes to wait before another try, or 0. Counts failures per e-mail and per address
+    (plus `allowance` rows that are the current attempt)."""
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     recent = select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(LoginAttempt.at >= since)
     for condition, limit in (
@@ -128,7 +130,7 @@ def throttle_wait(session: Session, settings: Settings, email: str, address: str
         (LoginAttempt.address == address, settings.login_failures_per_address),
     ):
         count, oldest = session.exec(recent.where(condition)).one()
-        if count >= limit:
+        if count > limit + allowance - 1:
             remaining = oldest + timedelta(minutes=settings.login_window_minutes) - utcnow()
             return max(1, int(remaining.total_seconds() // 60) + 1)
     return 0
@@ -136,28 +138,41 @@ def throttle_wait(session: Session, settings: Settings, email: str, address: str
 
 def authenticate(session: Session, settings: Settings, email: str, password: str,
                  address: str) -> User:
-    """The user, or SignInRefused with the same message for every kind of failure."""
-    wait = throttle_wait(session, settings, email, address)
+    """The user, or SignInRefused with the same message for every kind of failure.
+
+    The attempt is recorded and committed before the password is checked, so requests racing
+    each other all count: at most the allowed number get as far as a password check.
+    """
+    email = normalise_email(email)[:254]
+    session.add(LoginAttempt(email=email, address=address[:64]))
+    _forget_old_attempts(session, settings)
+    session.commit()
+    # Counting includes this attempt, so the limit is the number of tries allowed.
+    wait = throttle_wait(session, settings, email, address, allowance=1)
     if wait:
         raise SignInRefused(
             f"Too many failed sign-ins. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
         )
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = session.exec(select(User).where(User.email == email)).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(LoginAttempt(email=normalise_email(email)[:254], address=address[:64]))
-        _forget_old_attempts(session, settings)
-        session.flush()
         raise SignInRefused(SIGN_IN_REFUSED)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_sign_in_at = utcnow()
-    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    # A bookkeeping write: not a change to the account (no new version, no audit event).
+    session.exec(sa.update(User).where(User.id == user.id).values(last_sign_in_at=utcnow()))
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
     return user
+
+
+def unlock(session: Session, email: str) -> int:
+    """Forget the failed sign-ins for an e-mail address; returns how many there were."""
+    result = session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == normalise_email(email)))
+    return result.rowcount
 
 
 def _forget_old_attempts(session: Session, settings: Settings) -> None:

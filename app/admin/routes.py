@@ -11,7 +11,7 @@ from app.access import AUTHENTICATED, AdminDep, read_form
 from app.accounts import service as accounts
 from app.audit import service as audit
 from app.db import SessionDep
-from app.errors import NotFound, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.models import Classification, Role, User
 from app.templating import render
 
@@ -26,6 +26,24 @@ def _user(session, user_id: int) -> User:
     if user is None:
         raise NotFound("Account")
     return user
+
+
+def _clearance_problem(admin, clearance, errors: dict) -> None:
+    """Nobody grants a clearance above their own: they would hand out what they cannot see."""
+    if clearance is not None and clearance > admin.user.clearance:
+        errors["clearance"] = (f"You can grant at most your own clearance "
+                               f"({admin.user.clearance.label.lower()}).")
+
+
+def _may_manage(admin, user: User) -> None:
+    """An administrator changes neither their own account here (that would let them raise
+    their own clearance) nor accounts cleared higher than they are."""
+    if user.id == admin.user.id:
+        raise Forbidden("You cannot change your own role, clearance or password here; ask "
+                        "another administrator. Your password is on your account page.")
+    if user.clearance > admin.user.clearance:
+        raise Forbidden("This account is cleared higher than you; an administrator with that "
+                        "clearance must change it.")
 
 
 def _choice(value, enum_parse, field: str, errors: dict, message: str):
@@ -58,6 +76,7 @@ def user_create(request: Request, session: SessionDep, admin: AdminDep, submitte
     role = _choice(values["role"], Role, "role", errors, "Choose a role.")
     clearance = _choice(values["clearance"], Classification.parse, "clearance", errors,
                         "Choose a clearance.")
+    _clearance_problem(admin, clearance, errors)
     errors.update(accounts.account_problems(session, values["email"], values["name"]))
     if errors:
         return render(request, "admin/user_form.html",
@@ -78,6 +97,7 @@ def _with_password(request, session, user: User, password: str, created: bool):
 @router.get("/users/{user_id}/edit", name="admin_user_edit")
 def user_edit(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep):
     user = _user(session, user_id)
+    _may_manage(admin, user)
     values = {"email": user.email, "name": user.name, "role": user.role.value,
               "clearance": user.clearance.name.lower(), "version": str(user.version)}
     return render(request, "admin/user_form.html", {"user": user, "values": values,
@@ -88,12 +108,14 @@ def user_edit(request: Request, user_id: UserId, session: SessionDep, admin: Adm
 def user_update(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep,
                 submitted: FormDep):
     user = _user(session, user_id)
+    _may_manage(admin, user)
     values = {k: str(submitted.get(k, "")) for k in
               ("email", "name", "role", "clearance", "version")}
     errors: dict[str, str] = {}
     role = _choice(values["role"], Role, "role", errors, "Choose a role.")
     clearance = _choice(values["clearance"], Classification.parse, "clearance", errors,
                         "Choose a clearance.")
+    _clearance_problem(admin, clearance, errors)
     errors.update(accounts.account_problems(session, values["email"], values["name"], user.id))
     if values["version"] != str(user.version):
         errors["__all__"] = _changed_since(session, user)
@@ -122,6 +144,7 @@ def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admi
     user = _user(session, user_id)
     if user.id == admin.user.id:
         return _users_with_error(request, session, "You cannot deactivate your own account.")
+    _may_manage(admin, user)
     if user.role == Role.ADMIN and accounts.active_admin_count(session) <= 1:
         return _users_with_error(request, session,
                                  "This is the only active administrator and stays active.")
@@ -133,6 +156,7 @@ def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admi
 @router.post("/users/{user_id}/activate", name="admin_user_activate")
 def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
     user = _user(session, user_id)
+    _may_manage(admin, user)
     user.active = True
     session.flush()
     return RedirectResponse("/admin/users", status_code=303)
@@ -142,6 +166,7 @@ def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
 def user_reset_password(request: Request, user_id: UserId, session: SessionDep,
                         admin: AdminDep):
     user = _user(session, user_id)
+    _may_manage(admin, user)
     password = accounts.generate_password()
     try:
         accounts.set_password(session, user, password)

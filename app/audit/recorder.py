@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models import (
     AuditAction, AuditEvent, Classification, FundingLine, Programme, ProgrammeKind, ProgrammeNote,
@@ -19,6 +19,7 @@ from app.models import (
 )
 
 ACTOR_KEY = "actor"
+DELETED_KEY = "audit_deleted_rows"
 # Bookkeeping that changes on every save and says nothing to a reader of the history.
 IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at"}
 SECRET_FIELDS = {"password_hash"}
@@ -133,23 +134,27 @@ def _record(session: Session, flush_context) -> None:
             changes = _diff(obj)
             if changes:
                 add(obj, AuditAction.UPDATE, changes)
-    for obj in session.deleted:
+    # Rows deleted as orphans (dropped from a collection) are not in session.deleted; the
+    # after_delete hook below collects every row the flush deleted.
+    deleted = {id(obj): obj for obj in session.deleted}
+    deleted.update((id(obj), obj) for obj in session.info.pop(DELETED_KEY, []))
+    for obj in deleted.values():
         if type(obj) in AUDITED:
             add(obj, AuditAction.DELETE, _snapshot(obj, "before"))
-    _record_kinds(session, events, add)
+    _record_kinds(session, list(deleted.values()), events, add)
 
     if events:
         session.connection().execute(AuditEvent.__table__.insert(), list(events.values()))
 
 
-def _record_kinds(session: Session, events: dict, add) -> None:
+def _record_kinds(session: Session, deleted: list, events: dict, add) -> None:
     """Kinds of assistance are rows of their own; the history shows them as a programme field."""
     added: dict[int, set[str]] = {}
     removed: dict[int, set[str]] = {}
     for obj in session.new:
         if isinstance(obj, ProgrammeKind):
             added.setdefault(obj.programme_id, set()).add(_value(obj.kind))
-    for obj in session.deleted:
+    for obj in deleted:
         if isinstance(obj, ProgrammeKind):
             removed.setdefault(obj.programme_id, set()).add(_value(obj.kind))
     # New programmes reach the identity map only after this hook; look in the flush first.
@@ -173,3 +178,13 @@ def _record_kinds(session: Session, events: dict, add) -> None:
             events[key]["changes"]["kinds"] = change
         else:
             add(programme, AuditAction.UPDATE, {"kinds": change})
+
+
+def _collect_deleted(mapper, connection, target) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(DELETED_KEY, []).append(target)
+
+
+for _model in (*AUDITED, ProgrammeKind):
+    event.listen(_model, "after_delete", _collect_deleted)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, UTC
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.clearance import reader_clearance
 from app.models import AuditEvent
 
 RECORD_TYPES = {
@@ -27,9 +28,10 @@ class AuditFilters:
     def from_query(cls, params) -> "AuditFilters":
         def day(value):
             try:
-                return date.fromisoformat(str(value)) if value else None
+                parsed = date.fromisoformat(str(value)) if value else None
             except ValueError:
                 return None
+            return parsed if parsed is None or 1900 <= parsed.year <= 9000 else None
 
         user = str(params.get("user") or "")
         page = str(params.get("page") or "1")
@@ -55,8 +57,27 @@ class AuditPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
+def visible_events(session: Session):
+    """SELECT of the audit events this reader may see.
+
+    An event keeps the classification it was written with, and the trail is append-only; so
+    once a record (or the programme it belongs to) has any event above the reader's clearance,
+    every event about it is hidden: its earlier, public-looking history included.
+    """
+    other = sa.alias(AuditEvent.__table__, "other")  # a plain table: not clearance-filtered
+    clearance = int(reader_clearance(session))
+    same_record = sa.and_(other.c.record_type == AuditEvent.record_type,
+                          other.c.record_id == AuditEvent.record_id)
+    its_programme = sa.and_(AuditEvent.parent_type == "programme",
+                            other.c.record_type == "programme",
+                            other.c.record_id == AuditEvent.parent_id)
+    above = sa.exists().where(sa.or_(same_record, its_programme),
+                              other.c.classification > clearance)
+    return select(AuditEvent).where(~above)
+
+
 def search_events(session: Session, filters: AuditFilters, page_size: int = 50) -> AuditPage:
-    query = select(AuditEvent)
+    query = visible_events(session)
     if filters.user_id is not None:
         query = query.where(AuditEvent.user_id == filters.user_id)
     if filters.record_type:

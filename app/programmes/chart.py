@@ -5,6 +5,7 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from app.formatting import money_compact
+from app.models import Classification
 
 _STYLE = Style(
     background="#ffffff",
@@ -24,7 +25,8 @@ _STYLE = Style(
 )
 
 
-def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
+def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
+                      marking: Classification = Classification.PUBLIC) -> bytes:
     """Committed and disbursed money per year, one bar pair per year, as a standalone SVG."""
     ticks = _round_ticks(max([1] + [max(c, d) for _, c, d in rows]))
     chart = pygal.Bar(
@@ -32,7 +34,9 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str) -> bytes:
         width=720,
         height=320,
         js=(),  # no scripts: the chart must work under a strict Content-Security-Policy
-        title=f"Funding by year ({currency})",
+        # A chart drawn from classified lines says so, also when opened on its own.
+        title=f"Funding by year ({currency})"
+        + (f" · {marking.marking}" if marking > Classification.PUBLIC else ""),
         legend_at_bottom=True,
         print_values=False,
         value_formatter=lambda cents: money_compact(int(cents or 0), currency),

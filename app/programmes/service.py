@@ -137,12 +137,6 @@ def instrument_codes(instruments: list[Instrument]) -> set[str]:
     return {i.code for i in instruments}
 
 
-def reference_exists(session: Session, reference_code: str) -> bool:
-    return session.exec(
-        select(Programme.id).where(Programme.reference_code == reference_code)
-    ).first() is not None
-
-
 def countries_in_register(session: Session) -> list[str]:
     rows = session.exec(
         select(Programme.recipient_country, sa.func.max(Programme.classification))
@@ -316,6 +310,11 @@ def update_programme(session: Session, programme: Programme, data: ProgrammeInpu
     if opened_version != programme.version:
         raise Conflict(changed_since_message(session, "programme", programme.id))
     _apply(session, programme, data)
+    # Notes are parts too: never less classified than their programme. (Notes above the
+    # editor's clearance are not loaded, and are already above any level they can choose.)
+    for note in session.exec(select(ProgrammeNote).where(ProgrammeNote.programme_id == programme.id)):
+        if note.classification < programme.classification:
+            note.classification = programme.classification
     programme.updated_at = utcnow()  # also raises the version when only rows changed
     try:
         _flush_unique(session, data)
@@ -339,6 +338,13 @@ def changed_since_message(session: Session, record_type: str, record_id: int) ->
 
 
 def delete_programme(session: Session, programme: Programme) -> None:
+    """Delete a programme and everything it holds, each part with its own audit event.
+
+    Only a reader who sees everything may do this (the route requires confidential clearance),
+    so nothing is destroyed that the person deleting could not see."""
+    notes = session.exec(select(ProgrammeNote).where(ProgrammeNote.programme_id == programme.id))
+    for part in (*programme.funding_lines, *programme.sources, *notes):
+        session.delete(part)
     session.delete(programme)
     session.flush()
 
@@ -472,8 +478,10 @@ def delete_note(session: Session, note: ProgrammeNote) -> None:
 
 def programme_history(session: Session, programme_id: int, limit: int = 100) -> list[AuditEvent]:
     """Events on the programme and on its parts, newest first, as far as the reader may see."""
+    from app.audit.service import visible_events
+
     events = list(session.exec(
-        select(AuditEvent)
+        visible_events(session)
         .where(sa.or_(
             sa.and_(AuditEvent.record_type == "programme", AuditEvent.record_id == programme_id),
             sa.and_(AuditEvent.parent_type == "programme", AuditEvent.parent_id == programme_id),

@@ -127,20 +127,32 @@ def upgrade() -> None:
             "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
             "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
         )
+        op.execute(
+            "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
+        )
     else:
         for operation in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER audit_event_no_{operation.lower()} BEFORE {operation} "
                 "ON audit_event BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
             )
+        # INSERT OR REPLACE would overwrite an event without firing the DELETE trigger.
+        op.execute(
+            "CREATE TRIGGER audit_event_no_replace BEFORE INSERT ON audit_event "
+            "WHEN EXISTS (SELECT 1 FROM audit_event WHERE id = NEW.id) "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_event_no_truncate ON audit_event")
         op.execute("DROP TRIGGER audit_event_append_only ON audit_event")
         op.execute("DROP FUNCTION audit_event_append_only()")
     else:
+        op.execute("DROP TRIGGER audit_event_no_replace")
         op.execute("DROP TRIGGER audit_event_no_update")
         op.execute("DROP TRIGGER audit_event_no_delete")
     with op.batch_alter_table('source', schema=None) as batch_op:

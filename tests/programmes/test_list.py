@@ -133,7 +133,7 @@ class TestFilters:
         lower = demo_client.get("/programmes", params={"instrument": "e2i"}).text
         assert '<option value="E2I" selected>' in lower
 
-    def test_deleted_notice_only_for_a_programme_that_is_gone(self, demo_client, db):
+    def test_deleted_notice_names_no_programme(self, demo_client, db):
         existing = db.exec(select(Programme.reference_code)).first()
         page = demo_client.get("/programmes", params={"deleted": existing}).text
         assert "was deleted" not in page

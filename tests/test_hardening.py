@@ -1,0 +1,153 @@
+"""Defences found by review: history after re-marking, complete deletes, racing guesses,
+forwarded headers, error-page headers, body size, an append-only trail that REPLACE can't beat."""
+
+import re
+import threading
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from app.accounts.service import create_user
+from app.models import AuditEvent, Classification, LoginAttempt, ProgrammeNote, Role
+from tests.conftest import (
+    ACCOUNTS, PASSWORD, LiveServer, _settings_for, sign_in, system_session,
+)
+from tests.factories import edit_form, programme_form
+
+SECRET_NOTE = "LINE-NOW-SECRET"
+
+
+def create(client, **overrides) -> str:
+    return client.post("/programmes", data=programme_form(**overrides)).headers["location"]
+
+
+class TestRemarkingHidesEarlierHistory:
+    def test_a_line_raised_to_confidential_vanishes_from_public_history(self, client,
+                                                                        client_for, server):
+        location = create(client, **{"funding-0-note": SECRET_NOTE})
+        form = edit_form(client, location, **{"funding-0-note": SECRET_NOTE,
+                                              "funding-0-classification": "confidential"})
+        assert client.post(f"{location}/edit", data=form).status_code == 303
+        member_page = client_for(server, "member").get(location).text
+        assert SECRET_NOTE not in member_page
+        assert "7,000,000" not in member_page
+        assert SECRET_NOTE in client.get(location).text
+
+    def test_a_programme_raised_to_confidential_leaves_no_public_trail(self, client, client_for,
+                                                                      server, db):
+        location = create(client, title="Soon secret programme")
+        client.post(f"{location}/notes", data={"title": "Public note", "classification": "public"})
+        form = edit_form(client, location, title="Soon secret programme",
+                         classification="confidential")
+        assert client.post(f"{location}/edit", data=form).status_code == 303
+        db.expire_all()
+        assert db.exec(select(ProgrammeNote)).one().classification == Classification.CONFIDENTIAL
+        # an administrator without clearance sees nothing of it in the audit trail
+        engine, session = system_session(server.settings.data_dir / "oversight.db")
+        with session:
+            create_user(session, email="admin.public@test.example", name="Public admin",
+                        role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
+            session.commit()
+        engine.dispose()
+        with httpx.Client(base_url=server.url) as http:
+            audit = sign_in(http, "admin.public@test.example").get("/admin/audit").text
+        assert "Soon secret programme" not in audit and "Public note" not in audit
+        assert "Soon secret programme" in client_for(server, "admin").get("/admin/audit").text
+        assert client_for(server, "member").get(location).status_code == 404
+
+
+class TestDeleteRecordsEveryPart:
+    def test_lines_sources_and_notes_each_get_a_delete_event(self, client, db):
+        location = create(client)
+        client.post(f"{location}/notes", data={"title": "Assessment", "classification": "restricted"})
+        assert client.post(f"{location}/delete").status_code == 303
+        db.expire_all()
+        deleted = {e.record_type for e in db.exec(
+            select(AuditEvent).where(AuditEvent.action == "delete"))}
+        assert deleted == {"programme", "funding_line", "source", "note"}
+
+    def test_staff_without_full_clearance_cannot_delete(self, client, client_for, server, db):
+        location = create(client)
+        uncleared = client_for(server, "staff_public")
+        assert uncleared.get(f"{location}/delete").status_code == 403
+        assert uncleared.post(f"{location}/delete").status_code == 403
+        assert "Delete" not in uncleared.get(location).text.split("Key facts")[0]
+
+
+class TestSignInThrottle:
+    def test_parallel_guesses_all_count(self, server, db):
+        url, email = server.url, ACCOUNTS["member"][0]
+        results: list[str] = []
+
+        def guess():
+            with httpx.Client(base_url=url) as http:
+                page = http.get("/login").text
+                token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
+                response = http.post("/login", data={"email": email, "password": "wrong guess",
+                                                      "login_token": token})
+                results.append(response.text)
+
+        threads = [threading.Thread(target=guess) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        checked = sum("password is not correct" in text for text in results)
+        assert checked <= 5 and len(results) == 20
+        assert sum("Too many failed sign-ins" in text for text in results) == 20 - checked
+
+    def test_forwarded_for_is_not_believed_by_default(self, server, db):
+        with httpx.Client(base_url=server.url) as http:
+            for n in range(3):
+                page = http.get("/login").text
+                token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
+                http.post("/login", data={"email": f"x{n}@test.example", "password": "x",
+                                          "login_token": token},
+                          headers={"X-Forwarded-For": f"203.0.113.{n}"})
+        db.expire_all()
+        assert {a.address for a in db.exec(select(LoginAttempt))} == {"127.0.0.1"}
+
+
+class TestLimits:
+    def test_error_pages_carry_the_security_headers(self, data_dir, empty_db):
+        live = LiveServer(_settings_for(data_dir))
+
+        @live.app.get("/boom")
+        def boom():
+            raise RuntimeError("internal")
+
+        with live, httpx.Client(base_url=live.url) as http:
+            response = http.get("/boom")
+        assert response.status_code == 500
+        assert response.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+    def test_far_dates_in_the_audit_filter_are_harmless(self, client_for, server):
+        admin = client_for(server, "admin")
+        for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"to": "31.12.2024"}):
+            assert admin.get("/admin/audit", params=params).status_code == 200
+
+    def test_oversized_bodies_are_refused_before_sign_in(self, data_dir, empty_db):
+        settings = _settings_for(data_dir).model_copy(update={"max_body_mb": 1})
+        with LiveServer(settings) as live, httpx.Client(base_url=live.url) as http:
+            response = http.post("/login", content=b"x" * (2 * 1024 * 1024),
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 413
+
+    def test_insert_or_replace_cannot_overwrite_an_event(self, client, db):
+        create(client)
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            db.exec(sa.text(
+                "INSERT OR REPLACE INTO audit_event (id, at, actor, action, record_type, "
+                "record_id, record_label, changes, classification) SELECT id, at, 'forged', "
+                "action, record_type, record_id, record_label, changes, classification "
+                "FROM audit_event LIMIT 1"))
+        db.rollback()
+
+    def test_a_chart_of_classified_lines_is_marked(self, client):
+        location = create(client, **{"funding-0-classification": "restricted",
+                                     "funding-1-classification": "restricted"})
+        svg = client.get(f"{location}/funding.svg?currency=EUR").text
+        assert "Funding by year (EUR) · RESTRICTED" in svg
