@@ -118,7 +118,7 @@ def user_update(request: Request, user_id: UserId, session: SessionDep, admin: A
     _clearance_problem(admin, clearance, errors)
     errors.update(accounts.account_problems(session, values["email"], values["name"], user.id))
     if values["version"] != str(user.version):
-        errors["__all__"] = _changed_since(session, user)
+        errors["__all__"] = audit.changed_since_message(session, "user", user.id)
         values["version"] = str(user.version)
     if role is not None and role != Role.ADMIN and user.role == Role.ADMIN and user.active \
             and accounts.active_admin_count(session) <= 1:
@@ -131,12 +131,6 @@ def user_update(request: Request, user_id: UserId, session: SessionDep, admin: A
     user.role, user.clearance = role, clearance
     session.flush()
     return RedirectResponse("/admin/users", status_code=303)
-
-
-def _changed_since(session, user: User) -> str:
-    from app.programmes.service import changed_since_message
-
-    return changed_since_message(session, "user", user.id)
 
 
 @router.post("/users/{user_id}/deactivate", name="admin_user_deactivate")

@@ -93,3 +93,16 @@ def search_events(session: Session, filters: AuditFilters, page_size: int = 50) 
         query.order_by(AuditEvent.id.desc()).offset((page - 1) * page_size).limit(page_size)
     ))
     return AuditPage(events=events, total=total, page=page, page_size=page_size)
+
+
+def changed_since_message(session: Session, record_type: str, record_id: int) -> str:
+    """'Changed by Anna Weber at 2026-03-02 14:05 UTC since you opened it.'"""
+    last = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    who = f" by {last.actor} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
+    return (f"This record was changed{who} since you opened it. Your changes have not been "
+            "saved; they are still in the form below. Check the current version, then save "
+            "again to replace it with yours.")

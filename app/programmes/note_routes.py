@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import ValidationError, field_validator
 from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, EditorDep, read_form

@@ -14,9 +14,9 @@ from app.db import SessionDep
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
 from app.models import Classification, Programme
-from app.programmes import service
+from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
-from app.programmes.schemas import ProgrammeForm, blank_funding_row, blank_source_row
+from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -37,12 +37,12 @@ FormDep = Annotated[FormData, Depends(read_form)]
 @router.get("/programmes", name="programme_list")
 def programme_list(request: Request, session: SessionDep, settings: SettingsDep,
                    viewer: ViewerDep):
-    instruments = service.list_instruments(session)
-    filters = service.ProgrammeFilters.from_query(
-        request.query_params, service.instrument_codes(instruments)
+    instruments = search.list_instruments(session)
+    filters = search.ProgrammeFilters.from_query(
+        request.query_params, search.instrument_codes(instruments)
     )
-    page = service.search_programmes(session, filters, settings.page_size)
-    countries = set(service.countries_in_register(session))
+    page = search.search_programmes(session, filters, settings.page_size)
+    countries = set(search.countries_in_register(session))
     if filters.country:
         countries.add(filters.country)
     context = {
@@ -62,7 +62,7 @@ def programme_list(request: Request, session: SessionDep, settings: SettingsDep,
     return response
 
 
-def _list_url(filters: service.ProgrammeFilters, **changes) -> str:
+def _list_url(filters: search.ProgrammeFilters, **changes) -> str:
     params = filters.query_params(**changes)
     return "/programmes" + (f"?{urlencode(params)}" if params else "")
 
@@ -215,7 +215,7 @@ def _render_form(request, session, form: ProgrammeForm, programme, *, block=None
         "programme": programme,
         "editing": programme is not None,
         "form_action": f"/programmes/{programme.id}/edit" if programme else "/programmes",
-        "instrument_options": [(i.code, i.name) for i in service.list_instruments(session)],
+        "instrument_options": [(i.code, i.name) for i in search.list_instruments(session)],
         "country_choices": country_choices(),
         "new_row": new_row,
         "conflict": conflict,

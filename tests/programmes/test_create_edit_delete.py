@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from app.models import FundingKind, FundingLine, ProgrammeStatus, Source
+from app.models import FundingKind, FundingLine, ProgrammeStatus
 from tests.factories import edit_form, programme_form, row_counts, stored_programme
 
 
