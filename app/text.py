@@ -27,3 +27,11 @@ def clean_text(value: str, *, label: str, max_length: int, required: bool = Fals
         hint = " Use Markdown for formatting." if markdown else " Plain text only."
         raise ValueError(f"{label} must not contain HTML tags such as <script>.{hint}")
     return text
+
+
+def small_int(text: object, digits: int = 9) -> int | None:
+    """A whole number typed in ASCII digits ("12"), or None ("²", "-1", "", "9" * 20)."""
+    value = str(text or "")
+    if value.isascii() and value.isdecimal() and len(value) <= digits:
+        return int(value)
+    return None

@@ -307,7 +307,7 @@ class TestAccountChangesEndSessions:
         here, elsewhere = client_for(server, "staff"), client_for(server, "staff")
         response = self.change(here)
         assert response.status_code == 303
-        assert login_redirect(response) == {"reason": ["expired"]}
+        assert login_redirect(response) == {"reason": ["password-changed"]}
         for http in (here, elsewhere):
             assert http.get("/account").status_code == 303
         assert post_login(browser(), STAFF).status_code == 401

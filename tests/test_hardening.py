@@ -151,3 +151,38 @@ class TestLimits:
                                      "funding-1-classification": "restricted"})
         svg = client.get(f"{location}/funding.svg?currency=EUR").text
         assert "Funding by year (EUR) · RESTRICTED" in svg
+
+
+class TestOddNumbersAndShownBackInput:
+    def test_unicode_digits_are_not_server_errors(self, client, client_for, server):
+        location = create(client)
+        admin = client_for(server, "admin")
+        assert admin.get("/admin/audit", params={"user": "²"}).status_code == 200
+        assert admin.get("/admin/audit", params={"page": "²"}).status_code == 200
+        assert client.post(f"{location}/edit", data=programme_form(version="²")).status_code == 409
+        assert client.post("/programmes", data=programme_form(
+            action="remove-funding-²")).status_code == 200
+        client.post(f"{location}/notes", data={"title": "N", "classification": "public"})
+        note_edit = re.search(r'href="(/programmes/\d+/notes/\d+/edit)"', client.get(location).text)
+        response = client.post(note_edit.group(1), data={"title": "N", "version": "²"})
+        assert response.status_code == 409
+
+    def test_a_refused_form_is_marked_as_high_as_what_it_shows_again(self, client):
+        location = create(client)
+        note = client.post(f"{location}/notes", data={"title": "", "body": "Secret assessment",
+                                                      "classification": "confidential"})
+        assert note.status_code == 422
+        assert 'class="marking marking-confidential"' in note.text
+        programme = client.post("/programmes", data=programme_form(
+            reference_code="", classification="restricted"))
+        assert programme.status_code == 422
+        assert 'class="marking marking-restricted"' in programme.text
+
+    def test_typos_in_the_current_password_do_not_lock_the_account(self, client_for, server, db):
+        member = client_for(server, "member")
+        for _ in range(6):
+            response = member.post("/account/password", data={
+                "current_password": "typo", "new_password": "x" * 12, "repeat_password": "x" * 12})
+            assert "The current password is not correct." in response.text
+        db.expire_all()
+        assert db.exec(select(LoginAttempt)).all() == []

@@ -53,6 +53,7 @@ def _login_page(request: Request, *, email: str = "", next_url: str = "/", error
 @public_router.get("/login", name="login")
 def login_page(request: Request):
     notice = {"signed-out": "You have signed out.",
+              "password-changed": "Your password was changed. Sign in with the new one.",
               "expired": "Your session has ended. Sign in again to continue."}.get(
         request.query_params.get("reason", ""), "")
     return _login_page(request, next_url=safe_next(request.query_params.get("next")),
@@ -99,7 +100,7 @@ def logout(request: Request, session: SessionDep, viewer: ViewerDep):
 
 @router.get("/account", name="account")
 def account_page(request: Request, viewer: ViewerDep):
-    return render(request, "accounts/account.html", {"errors": {}, "changed": False})
+    return render(request, "accounts/account.html", {"errors": {}})
 
 
 @router.post("/account/password", name="account_password")
@@ -109,24 +110,20 @@ def change_password(request: Request, session: SessionDep, viewer: ViewerDep,
     new = str(submitted.get("new_password", ""))
     repeat = str(submitted.get("repeat_password", ""))
     errors = {}
-    try:
-        service.authenticate(session, request.app.state.settings, viewer.user.email, current,
-                             _client_address(request))
-    except service.SignInRefused as exc:
-        errors["current_password"] = ("The current password is not correct."
-                                      if str(exc) == service.SIGN_IN_REFUSED else str(exc))
+    user = session.get(User, viewer.user.id)
+    if not service.password_matches(user, current):
+        errors["current_password"] = "The current password is not correct."
     if new != repeat:
         errors["repeat_password"] = "The two new passwords are not the same."
     if not errors:
         try:
-            service.set_password(session, session.get(User, viewer.user.id), new)
+            service.set_password(session, user, new)
         except ValidationFailed as exc:
             errors["new_password"] = exc.errors["password"]
     if errors:
-        session.commit()  # keep the failed-attempt count
-        return render(request, "accounts/account.html", {"errors": errors, "changed": False},
-                      status_code=422)
+        return render(request, "accounts/account.html", {"errors": errors}, status_code=422)
     # Changing the password ends every session, this one included: sign in again.
-    response = RedirectResponse("/login?" + urlencode({"reason": "expired"}), status_code=303)
+    response = RedirectResponse("/login?" + urlencode({"reason": "password-changed"}),
+                                status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -169,6 +169,14 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
     return user
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Check a signed-in person's current password (no sign-in bookkeeping)."""
+    try:
+        return _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def unlock(session: Session, email: str) -> int:
     """Forget the failed sign-ins for an e-mail address; returns how many there were."""
     result = session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == normalise_email(email)))

@@ -56,9 +56,11 @@ def _choice(value, enum_parse, field: str, errors: dict, message: str):
 
 @router.get("/users", name="admin_users")
 def users(request: Request, session: SessionDep, admin: AdminDep):
+    done = {"deactivated": "The account was deactivated; its sessions have ended.",
+            "reactivated": "The account was reactivated.",
+            "saved": "The account was saved."}.get(request.query_params.get("done", ""))
     return render(request, "admin/users.html", {
-        "users": accounts.list_users(session),
-        "new_password": None,
+        "users": accounts.list_users(session), "done": done,
     })
 
 
@@ -130,7 +132,7 @@ def user_update(request: Request, user_id: UserId, session: SessionDep, admin: A
     user.email, user.name = accounts.normalise_email(values["email"]), " ".join(values["name"].split())
     user.role, user.clearance = role, clearance
     session.flush()
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse("/admin/users?done=saved", status_code=303)
 
 
 @router.post("/users/{user_id}/deactivate", name="admin_user_deactivate")
@@ -143,8 +145,7 @@ def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admi
         return _users_with_error(request, session,
                                  "This is the only active administrator and stays active.")
     accounts.deactivate(session, user)
-    return RedirectResponse("/admin/users?" + urlencode({"done": f"{user.email} deactivated"}),
-                            status_code=303)
+    return RedirectResponse("/admin/users?done=deactivated", status_code=303)
 
 
 @router.post("/users/{user_id}/activate", name="admin_user_activate")
@@ -153,7 +154,7 @@ def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
     _may_manage(admin, user)
     user.active = True
     session.flush()
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse("/admin/users?done=reactivated", status_code=303)
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
@@ -171,7 +172,7 @@ def user_reset_password(request: Request, user_id: UserId, session: SessionDep,
 
 def _users_with_error(request, session, message: str):
     return render(request, "admin/users.html", {
-        "users": accounts.list_users(session), "error": message, "new_password": None,
+        "users": accounts.list_users(session), "error": message, "done": None,
     }, status_code=409)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.clearance import reader_clearance
 from app.models import AuditEvent
+from app.text import small_int
 
 RECORD_TYPES = {
     "programme": "Programme", "funding_line": "Funding line", "source": "Source",
@@ -33,15 +34,13 @@ class AuditFilters:
                 return None
             return parsed if parsed is None or 1900 <= parsed.year <= 9000 else None
 
-        user = str(params.get("user") or "")
-        page = str(params.get("page") or "1")
         record_type = str(params.get("type") or "")
         return cls(
-            user_id=int(user) if user.isdigit() and len(user) < 12 else None,
+            user_id=small_int(params.get("user")),
             record_type=record_type if record_type in RECORD_TYPES else "",
             date_from=day(params.get("from")),
             date_to=day(params.get("to")),
-            page=max(1, min(int(page), 100_000)) if page.isdigit() and len(page) < 7 else 1,
+            page=max(1, min(small_int(params.get("page"), 6) or 1, 100_000)),
         )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.text import small_int
 from app.models import Classification, FundingKind, ProgrammeStatus, SourceConfidence
 from app.programmes.schemas import (
     FUNDING_FIELDS, MAX_LINES, SOURCE_FIELDS, ProgrammeInput,
@@ -46,8 +47,7 @@ class ProgrammeForm:
 
     @property
     def version(self) -> int | None:
-        text = self.values.get("version", "")
-        return int(text) if text.isdigit() else None
+        return small_int(self.values.get("version", ""))
 
     @classmethod
     def blank(cls) -> "ProgrammeForm":
@@ -87,6 +87,17 @@ class ProgrammeForm:
     def merge_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
             self.errors.setdefault(name, message)
+
+    def typed_markings(self) -> list[Classification]:
+        """Every marking chosen in the form, for the page's own marking when it is shown again."""
+        levels = []
+        for typed in [self.values.get("classification", "")] + [
+                row.get("classification", "") for row in (*self.funding, *self.sources)]:
+            try:
+                levels.append(Classification.parse(typed or "public"))
+            except ValueError:
+                continue
+        return levels
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for each error, in the order the fields appear on the page."""

@@ -8,13 +8,14 @@ from pydantic import ValidationError, field_validator
 from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, EditorDep, read_form
+from app.clearance import note_marking
 from app.db import SessionDep
 from app.errors import Conflict
 from app.models import Classification, ProgrammeNote
 from app.programmes import service
 from app.programmes.schemas import Marked
 from app.templating import render
-from app.text import clean_text
+from app.text import clean_text, small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
@@ -41,11 +42,21 @@ class NoteInput(Marked):
 def _note_form(request, programme, note, values: dict[str, str], errors: dict[str, str],
                status_code: int = 200, conflict: str | None = None):
     ceiling = request.state.viewer.user.clearance
+    _mark_typed(request, values.get("classification"), ceiling)
     return render(request, "programmes/note_form.html", {
         "programme": programme, "note": note, "values": values, "errors": errors,
         "conflict": conflict,
         "marking_options": [(c.name.lower(), c.label) for c in Classification if c <= ceiling],
     }, status_code=status_code)
+
+
+def _mark_typed(request, typed: str | None, ceiling) -> None:
+    """A form sent back shows what was typed: mark the page as high as the marking chosen."""
+    try:
+        level = Classification.parse(typed or "public")
+    except ValueError:
+        return
+    note_marking(request.state.db, min(level, ceiling))
 
 
 def _values(note: ProgrammeNote | None, programme) -> dict[str, str]:
@@ -110,7 +121,7 @@ def _save(request, session, editor, programme, note, submitted: FormData):
         for error in exc.errors():
             errors.setdefault(str(error["loc"][0]), error["msg"].removeprefix("Value error, "))
         return _note_form(request, programme, note, values, errors, status_code=422)
-    version = int(values["version"]) if values["version"].isdigit() else None
+    version = small_int(values["version"])
     try:
         note = service.save_note(session, programme, note, title=data.title, body=data.body,
                                  classification=data.classification, opened_version=version)

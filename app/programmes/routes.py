@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, read_form
+from app.clearance import note_marking
 from app.config import Settings
 from app.db import SessionDep
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -18,6 +19,7 @@ from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
 from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
 from app.templating import is_htmx, render
+from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
@@ -204,12 +206,18 @@ def _edit_rows(request, session, form: ProgrammeForm, programme, action: str):
 
 
 def _remove(rows: list, index: str) -> None:
-    if index.isdigit() and int(index) < len(rows):
-        del rows[int(index)]
+    position = small_int(index, 4)
+    if position is not None and position < len(rows):
+        del rows[position]
 
 
 def _render_form(request, session, form: ProgrammeForm, programme, *, block=None,
                  new_row=None, status_code=200, conflict=None):
+    # What is shown again includes what was typed: the page is marked as high as any marking
+    # chosen in it (never above the viewer's own clearance, which the form cannot offer).
+    ceiling = request.state.viewer.user.clearance
+    for level in form.typed_markings():
+        note_marking(session, min(level, ceiling))
     context = {
         "form": form,
         "programme": programme,
