@@ -24,6 +24,9 @@ def test_unexpected_error_is_a_500_page_without_trace(data_dir, empty_db):
     assert "Something went wrong" in response.text
     assert "secret internal detail" not in response.text
     assert "Traceback" not in response.text and "RuntimeError" not in response.text
+    # made outside the middleware, the error page still carries the security headers
+    assert response.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
 def test_health_checks_the_database(client):

@@ -111,19 +111,6 @@ class TestSignInThrottle:
 
 
 class TestLimits:
-    def test_error_pages_carry_the_security_headers(self, data_dir, empty_db):
-        live = LiveServer(_settings_for(data_dir))
-
-        @live.app.get("/boom")
-        def boom():
-            raise RuntimeError("internal")
-
-        with live, httpx.Client(base_url=live.url) as http:
-            response = http.get("/boom")
-        assert response.status_code == 500
-        assert response.headers["cache-control"] == "no-store"
-        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-
     def test_far_dates_in_the_audit_filter_are_harmless(self, client_for, server):
         admin = client_for(server, "admin")
         for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"to": "31.12.2024"}):
