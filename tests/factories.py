@@ -1,5 +1,7 @@
 """Small builders for form submissions and stored programmes."""
 
+import re
+
 from sqlmodel import Session, select
 
 from app.models import FundingLine, Programme, Source
@@ -56,8 +58,6 @@ def row_counts(db: Session) -> dict[str, int]:
 
 def opened_version(client, location: str) -> str:
     """The version an edit form carries when opened now."""
-    import re
-
     page = client.get(f"{location}/edit").text
     return re.search(r'name="version" value="(\d+)"', page).group(1)
 

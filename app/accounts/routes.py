@@ -73,8 +73,7 @@ def login_submit(request: Request, session: SessionDep, submitted: FormDep):
     try:
         user = service.authenticate(session, request.app.state.settings, email, password,
                                     _client_address(request))
-    except service.SignInRefused as exc:
-        session.commit()  # the failed attempt counts even though the request is refused
+    except service.SignInRefused as exc:  # the attempt was already recorded and committed
         return _login_page(request, email=email, next_url=next_url, error=str(exc),
                            status_code=401)
     # A fresh session id at every sign-in; any session this browser had is ended.

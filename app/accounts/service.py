@@ -107,22 +107,15 @@ def deactivate(session: Session, user: User) -> None:
     session.flush()
 
 
-def active_admin_count(session: Session) -> int:
-    return session.exec(
-        select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-    ).one()
-
-
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.active.desc(), User.name, User.id)))
 
 
 # --- sign-in and throttling ------------------------------------------------------------------
 
-def throttle_wait(session: Session, settings: Settings, email: str, address: str,
-                  allowance: int = 0) -> int:
-    """Minutes to wait before another try, or 0. Counts failures per e-mail and per address
-    (plus `allowance` rows that are the current attempt)."""
+def throttle_wait(session: Session, settings: Settings, email: str, address: str) -> int:
+    """Minutes to wait before this try may go on, or 0. Counts the recorded attempts per e-mail
+    and per address, the current one included (see authenticate)."""
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     recent = select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(LoginAttempt.at >= since)
     for condition, limit in (
@@ -130,7 +123,7 @@ def throttle_wait(session: Session, settings: Settings, email: str, address: str
         (LoginAttempt.address == address, settings.login_failures_per_address),
     ):
         count, oldest = session.exec(recent.where(condition)).one()
-        if count > limit + allowance - 1:
+        if count > limit:
             remaining = oldest + timedelta(minutes=settings.login_window_minutes) - utcnow()
             return max(1, int(remaining.total_seconds() // 60) + 1)
     return 0
@@ -147,8 +140,7 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
     session.add(LoginAttempt(email=email, address=address[:64]))
     _forget_old_attempts(session, settings)
     session.commit()
-    # Counting includes this attempt, so the limit is the number of tries allowed.
-    wait = throttle_wait(session, settings, email, address, allowance=1)
+    wait = throttle_wait(session, settings, email, address)
     if wait:
         raise SignInRefused(
             f"Too many failed sign-ins. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
@@ -211,7 +203,6 @@ class Viewer:
     """The signed-in person on this request."""
 
     user: SignedInUser
-    session_id: int
     csrf_token: str
 
     @property
@@ -260,7 +251,7 @@ def resolve_session(session: Session, settings: Settings, token: str | None) -> 
     return Viewer(
         user=SignedInUser(id=user.id, email=user.email, name=user.name, role=user.role,
                           clearance=user.clearance),
-        session_id=user_session.id, csrf_token=user_session.csrf_token,
+        csrf_token=user_session.csrf_token,
     )
 
 

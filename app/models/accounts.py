@@ -66,7 +66,8 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """A failed sign-in, counted per e-mail and per address to slow down guessing."""
+    """A sign-in attempt, counted per e-mail and per address to slow down guessing. Recorded
+    before the password is checked; a successful sign-in removes its e-mail's rows."""
 
     __tablename__ = "login_attempt"
 

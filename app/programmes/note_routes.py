@@ -67,6 +67,12 @@ def _values(note: ProgrammeNote | None, programme) -> dict[str, str]:
             "classification": note.classification.name.lower(), "version": str(note.version)}
 
 
+def _programme_and_note(session, programme_id: int, note_id: int):
+    """Both, or NotFound if either is missing or above the reader's clearance."""
+    programme = service.get_programme(session, programme_id)
+    return programme, service.get_note(session, programme, note_id)
+
+
 @router.get("/programmes/{programme_id}/notes/new", name="note_new")
 def note_new(request: Request, programme_id: Id, session: SessionDep, editor: EditorDep):
     programme = service.get_programme(session, programme_id)
@@ -83,31 +89,28 @@ def note_create(request: Request, programme_id: Id, session: SessionDep, editor:
 @router.get("/programmes/{programme_id}/notes/{note_id}/edit", name="note_edit")
 def note_edit(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
               editor: EditorDep):
-    programme = service.get_programme(session, programme_id)
-    note = service.get_note(session, programme, note_id)
+    programme, note = _programme_and_note(session, programme_id, note_id)
     return _note_form(request, programme, note, _values(note, programme), {})
 
 
 @router.post("/programmes/{programme_id}/notes/{note_id}/edit", name="note_update")
 def note_update(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
                 editor: EditorDep, submitted: FormDep):
-    programme = service.get_programme(session, programme_id)
-    note = service.get_note(session, programme, note_id)
+    programme, note = _programme_and_note(session, programme_id, note_id)
     return _save(request, session, editor, programme, note, submitted)
 
 
 @router.get("/programmes/{programme_id}/notes/{note_id}/delete", name="note_delete_confirm")
 def note_delete_confirm(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
                         editor: EditorDep):
-    programme = service.get_programme(session, programme_id)
-    note = service.get_note(session, programme, note_id)
+    programme, note = _programme_and_note(session, programme_id, note_id)
     return render(request, "programmes/note_delete.html", {"programme": programme, "note": note})
 
 
 @router.post("/programmes/{programme_id}/notes/{note_id}/delete", name="note_delete")
 def note_delete(programme_id: Id, note_id: Id, session: SessionDep, editor: EditorDep):
-    programme = service.get_programme(session, programme_id)
-    service.delete_note(session, service.get_note(session, programme, note_id))
+    programme, note = _programme_and_note(session, programme_id, note_id)
+    service.delete_note(session, note)
     return RedirectResponse(f"/programmes/{programme.id}#notes", status_code=303)
 
 
