@@ -1,6 +1,7 @@
 """How facts are shown: country names, money, dates and sanitised Markdown."""
 
 from datetime import date
+from functools import cache
 from decimal import Decimal
 
 import nh3
@@ -29,11 +30,12 @@ def country_name(code: str | None) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """All ISO 3166-1 countries as (code, name), sorted by name."""
-    return sorted(
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """All ISO 3166-1 countries as (code, name), sorted by name (built once)."""
+    return tuple(sorted(
         ((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda c: c[1]
-    )
+    ))
 
 
 def countries_matching(text: str) -> list[str]:

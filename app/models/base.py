@@ -1,6 +1,7 @@
 """What every table shares: constraint names, timestamps, enum columns and classification."""
 
 import enum
+from functools import cache
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -96,12 +97,14 @@ class Classified(SQLModel):
     )
 
 
-def classified_models() -> list[type[Classified]]:
-    """Every table class that carries a classification."""
+@cache
+def classified_models() -> tuple[type[Classified], ...]:
+    """Every table class that carries a classification (asked on every query, so cached; all
+    models are imported with app.models before the first query)."""
     found, queue = [], list(Classified.__subclasses__())
     while queue:
         cls = queue.pop()
         queue.extend(cls.__subclasses__())
         if getattr(cls, "__table__", None) is not None:
             found.append(cls)
-    return found
+    return tuple(found)
