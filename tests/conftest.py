@@ -212,8 +212,13 @@ def db(data_dir) -> Iterator[Session]:
     engine.dispose()
 
 
-AUDITED_TABLES = {"programme": "programme", "funding_line": "funding_line", "source": "source",
-                  "programme_note": "note", "user_account": "user"}
+def audited_tables() -> dict[str, str]:
+    """Table name -> audit record type, for every audited model."""
+    from app.audit.recorder import AUDITED
+    return {model.__tablename__: kind.name for model, kind in AUDITED.items()}
+
+
+AUDITED_TABLES = audited_tables()
 
 
 @pytest.fixture(autouse=True)

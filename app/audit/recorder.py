@@ -10,12 +10,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
+from collections.abc import Callable
+
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.orm import Session, object_session
 
 from app.models import (
-    AuditAction, AuditEvent, Classification, FundingLine, Programme, ProgrammeKind, ProgrammeNote,
-    Source, User, utcnow,
+    AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
+    DeadlineExtension, FundingLine, Hearing, Inquiry, InquiryItem, InquiryMinistry,
+    InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
+    SafeguardRating, Source, User, utcnow,
 )
 
 ACTOR_KEY = "actor"
@@ -43,7 +47,22 @@ class AuditedType:
     name: str
     label: Any  # record -> short text
     parent: tuple[str, str] | None = None  # (parent record type, attribute holding its id)
+    # (connection, record) -> the parent's id, where the record does not hold it itself.
+    parent_lookup: Callable[[Connection, Any], int | None] | None = None
+    # (connection, record) -> a marking the event needs beyond the record's own: a link to a
+    # classified programme is as classified as the programme.
+    marking: Callable[[Connection, Any], int] | None = None
 
+
+def _scalar(sql: str):
+    def lookup(connection: Connection, value) -> Any:
+        return connection.execute(text(sql), {"id": value}).scalar()
+    return lookup
+
+
+_inquiry_of_answer = _scalar("SELECT inquiry_id FROM answer WHERE id = :id")
+_programme_marking = _scalar("SELECT classification FROM programme WHERE id = :id")
+_programme_of_rating = _scalar("SELECT programme_id FROM safeguard_rating WHERE id = :id")
 
 AUDITED: dict[type, AuditedType] = {
     Programme: AuditedType("programme", lambda p: p.reference_code),
@@ -54,6 +73,40 @@ AUDITED: dict[type, AuditedType] = {
     Source: AuditedType("source", lambda s: s.title[:200], ("programme", "programme_id")),
     ProgrammeNote: AuditedType("note", lambda n: n.title[:200], ("programme", "programme_id")),
     User: AuditedType("user", lambda u: u.email),
+    Inquiry: AuditedType("inquiry", lambda i: i.reference or i.title[:200]),
+    InquiryItem: AuditedType("inquiry_item", lambda i: f"Item {i.number}",
+                             ("inquiry", "inquiry_id")),
+    InquiryMinistry: AuditedType("inquiry_ministry", lambda m: f"Ministry {m.ministry_id}",
+                                 ("inquiry", "inquiry_id")),
+    InquiryProgramme: AuditedType(
+        "inquiry_programme", lambda p: f"Programme {p.programme_id}", ("inquiry", "inquiry_id"),
+        marking=lambda c, p: _programme_marking(c, p.programme_id) or 0,
+    ),
+    DeadlineExtension: AuditedType("extension", lambda e: f"Due {e.new_due_date.isoformat()}",
+                                   ("inquiry", "inquiry_id")),
+    Answer: AuditedType("answer", lambda a: a.reference or f"Answer of {a.received_on}",
+                        ("inquiry", "inquiry_id")),
+    AnswerItem: AuditedType(
+        "answer_item", lambda a: f"Answer to item {a.item_id}", ("inquiry", ""),
+        parent_lookup=lambda c, a: _inquiry_of_answer(c, a.answer_id),
+    ),
+    Attachment: AuditedType(
+        "attachment", lambda a: a.filename[:200], ("inquiry", ""),
+        parent_lookup=lambda c, a: _inquiry_of_answer(c, a.answer_id),
+    ),
+    Hearing: AuditedType("hearing", lambda h: f"{h.held_on.isoformat()} {h.title}"[:200]),
+    AgendaItem: AuditedType(
+        "agenda_item", lambda a: f"Programme {a.programme_id}", ("hearing", "hearing_id"),
+        marking=lambda c, a: _programme_marking(c, a.programme_id) or 0,
+    ),
+    SafeguardRating: AuditedType(
+        "safeguard_rating", lambda r: f"Criterion {r.criterion_id}: {_value(r.rating)}",
+        ("programme", "programme_id"),
+    ),
+    SafeguardEvidence: AuditedType(
+        "safeguard_evidence", lambda e: "Evidence", ("programme", ""),
+        parent_lookup=lambda c, e: _programme_of_rating(c, e.rating_id),
+    ),
 }
 
 
@@ -116,14 +169,21 @@ def _record(session: Session, flush_context) -> None:
     def add(obj, action: AuditAction, changes: dict) -> None:
         kind = AUDITED[type(obj)]
         parent_type, parent_attr = kind.parent or (None, None)
+        if kind.parent_lookup is not None:
+            parent_id = kind.parent_lookup(session.connection(), obj)
+        else:
+            parent_id = getattr(obj, parent_attr) if parent_attr else None
+        marking = _classification(obj, changes)
+        if kind.marking is not None:
+            marking = max(marking, int(kind.marking(session.connection(), obj)))
         events[(kind.name, obj.id)] = {
             "at": utcnow(), "user_id": actor.user_id, "actor": actor.name[:200],
             "action": action.value, "record_type": kind.name, "record_id": obj.id,
             "record_label": str(kind.label(obj))[:200],
             "record_version": getattr(obj, "version", None),
             "parent_type": parent_type,
-            "parent_id": getattr(obj, parent_attr) if parent_attr else None,
-            "changes": changes, "classification": _classification(obj, changes),
+            "parent_id": parent_id,
+            "changes": changes, "classification": marking,
         }
 
     for obj in session.new:

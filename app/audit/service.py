@@ -13,7 +13,12 @@ from app.text import small_int
 
 RECORD_TYPES = {
     "programme": "Programme", "funding_line": "Funding line", "source": "Source",
-    "note": "Note", "user": "Account",
+    "note": "Note", "safeguard_rating": "Safeguard rating",
+    "safeguard_evidence": "Safeguard evidence", "inquiry": "Inquiry",
+    "inquiry_item": "Inquiry item", "inquiry_ministry": "Addressed ministry",
+    "inquiry_programme": "Inquiry–programme link", "extension": "Deadline extension",
+    "answer": "Answer", "answer_item": "Answer to an item", "attachment": "Attachment",
+    "hearing": "Hearing", "agenda_item": "Agenda item", "user": "Account",
 }
 
 
@@ -60,17 +65,17 @@ def visible_events(session: Session):
     """SELECT of the audit events this reader may see.
 
     An event keeps the classification it was written with, and the trail is append-only; so
-    once a record (or the programme it belongs to) has any event above the reader's clearance,
-    every event about it is hidden: its earlier, public-looking history included.
+    once a record (or the programme, inquiry or hearing it belongs to) has any event above the
+    reader's clearance, every event about it is hidden: its earlier, public-looking history
+    included.
     """
     other = sa.alias(AuditEvent.__table__, "other")  # a plain table: not clearance-filtered
     clearance = int(reader_clearance(session))
     same_record = sa.and_(other.c.record_type == AuditEvent.record_type,
                           other.c.record_id == AuditEvent.record_id)
-    its_programme = sa.and_(AuditEvent.parent_type == "programme",
-                            other.c.record_type == "programme",
-                            other.c.record_id == AuditEvent.parent_id)
-    above = sa.exists().where(sa.or_(same_record, its_programme),
+    its_parent = sa.and_(other.c.record_type == AuditEvent.parent_type,
+                         other.c.record_id == AuditEvent.parent_id)
+    above = sa.exists().where(sa.or_(same_record, its_parent),
                               other.c.classification > clearance)
     return select(AuditEvent).where(~above)
 

@@ -1,16 +1,25 @@
 """All tables and the enumerations they use. The schema changes only through Alembic migrations."""
 
-from app.models.accounts import LoginAttempt, Role, User, UserSession
+from app.models.accounts import CalendarFeed, LoginAttempt, Role, User, UserSession
 from app.models.audit import AuditAction, AuditEvent
 from app.models.base import Classification, Classified, classified_models, utcnow
+from app.models.hearings import AgendaItem, Hearing
+from app.models.inquiries import (
+    Answer, AnswerItem, Assessment, Attachment, DayCount, DeadlineExtension, Inquiry,
+    InquiryItem, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, RefusalReason,
+)
 from app.models.register import (
     AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
     ProgrammeNote, ProgrammeStatus, Source, SourceConfidence,
 )
+from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating
 
 __all__ = [
-    "AssistanceKind", "AuditAction", "AuditEvent", "Classification", "Classified", "FundingKind",
-    "FundingLine", "Instrument", "LoginAttempt", "Programme", "ProgrammeKind", "ProgrammeNote",
-    "ProgrammeStatus", "Role", "Source", "SourceConfidence", "User", "UserSession",
-    "classified_models", "utcnow",
+    "AgendaItem", "Answer", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
+    "AuditAction", "AuditEvent", "CalendarFeed", "Classification", "Classified", "DayCount",
+    "DeadlineExtension", "FundingKind", "FundingLine", "Hearing", "Inquiry", "InquiryItem",
+    "InquiryMinistry", "InquiryProgramme", "InquiryType", "Instrument", "LoginAttempt",
+    "Ministry", "Programme", "ProgrammeKind", "ProgrammeNote", "ProgrammeStatus", "Rating",
+    "RefusalReason", "Role", "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating",
+    "Source", "SourceConfidence", "User", "UserSession", "classified_models", "utcnow",
 ]

@@ -1,0 +1,1 @@
+"""Questions put to government, their deadlines, answers and assessments."""
