@@ -5,7 +5,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE_NAME = "secret_key"
@@ -53,12 +53,49 @@ class Settings(BaseSettings):
         default=60, ge=1, le=1024, description="Largest request body accepted, in megabytes."
     )
 
+    holiday_country: str = Field(
+        default="DE",
+        description="ISO 3166 country whose public holidays are not working days for deadlines.",
+    )
+    holiday_subdivision: str = Field(
+        default="BE",
+        description="Subdivision (state) whose holidays count too, e.g. BE for Berlin; empty "
+        "for the country's nationwide holidays only.",
+    )
+    max_upload_mb: int = Field(
+        default=25, ge=1, le=500, description="Largest answer PDF accepted for upload, in MB."
+    )
+
+    @model_validator(mode="after")
+    def _known_jurisdiction(self) -> "Settings":
+        import holidays
+
+        self.holiday_country = self.holiday_country.strip().upper()
+        self.holiday_subdivision = self.holiday_subdivision.strip().upper()
+        supported = holidays.list_supported_countries()
+        if self.holiday_country not in supported:
+            raise ValueError(f"OVERSIGHT_HOLIDAY_COUNTRY: no public holidays are known for "
+                             f"{self.holiday_country!r}")
+        if self.holiday_subdivision and self.holiday_subdivision not in supported[
+                self.holiday_country]:
+            raise ValueError(f"OVERSIGHT_HOLIDAY_SUBDIVISION: {self.holiday_country} has no "
+                             f"subdivision {self.holiday_subdivision!r}; known: "
+                             f"{', '.join(supported[self.holiday_country])}")
+        return self
+
     @field_validator("secret_key")
     @classmethod
     def _refuse_weak_secret(cls, value: str) -> str:
         if value and len(value) < 32:
             raise ValueError("OVERSIGHT_SECRET_KEY must be at least 32 characters")
         return value
+
+    @cached_property
+    def working_calendar(self):
+        """The working days that deadlines are counted in."""
+        from app.inquiries.deadlines import WorkingCalendar
+
+        return WorkingCalendar(self.holiday_country, self.holiday_subdivision or None)
 
     @cached_property
     def resolved_database_url(self) -> str:
