@@ -10,8 +10,10 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app import formatting
 from app.clearance import highest_marking
+from app.inquiries.status import InquiryStatus
 from app.models import (
-    AssistanceKind, Classification, FundingKind, ProgrammeStatus, Role, SourceConfidence,
+    Assessment, AssistanceKind, Classification, DayCount, FundingKind, ProgrammeStatus, Rating,
+    RefusalReason, Role, SourceConfidence,
 )
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -45,6 +47,15 @@ templates.env.globals.update(
     confidence_options=[(c.value, c.label) for c in SourceConfidence],
     classification_options=[(c.name.lower(), c.label) for c in Classification],
     role_options=[(r.value, r.label) for r in Role],
+    assessment_options=[(a.value, a.label) for a in Assessment],
+    refusal_reason_options=[(r.value, r.label) for r in RefusalReason],
+    rating_options=[(r.value, r.label) for r in Rating],
+    inquiry_status_options=[(s.value, s.label) for s in InquiryStatus],
+    Assessment=Assessment,
+    RefusalReason=RefusalReason,
+    Rating=Rating,
+    InquiryStatus=InquiryStatus,
+    DayCount=DayCount,
     Classification=Classification,
     ProgrammeStatus=ProgrammeStatus,
     AssistanceKind=AssistanceKind,
