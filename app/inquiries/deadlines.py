@@ -26,6 +26,11 @@ def _day(d: date) -> str:
     return f"{d:%A} {d.isoformat()}"
 
 
+def _days(count: int, unit: str) -> str:
+    """'1 working day', '14 calendar days'."""
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Working days: Monday to Friday, except the public holidays of a jurisdiction (a country
@@ -108,8 +113,8 @@ class DeadlineRule:
     def describe(self) -> str:
         if self.day_count == DayCount.NONE or not self.days:
             return "No fixed deadline"
-        unit = "calendar day" if self.day_count == DayCount.CALENDAR else "working day"
-        text = f"{self.days} {unit}{'s' if self.days != 1 else ''}"
+        text = _days(self.days,
+                     "calendar day" if self.day_count == DayCount.CALENDAR else "working day")
         if self.day_count == DayCount.CALENDAR:
             text += (", moved to the next working day if it falls on a weekend or holiday"
                      if self.roll_to_working_day else ", even if it falls on a weekend or holiday")
@@ -153,7 +158,7 @@ def compute_due_date(
                                                           else "."))
     elif rule.day_count == DayCount.CALENDAR:
         due = submitted_on + timedelta(days=rule.days)
-        steps.append(f"{rule.days} calendar days from {_day(submitted_on)}: {_day(due)}.")
+        steps.append(f"{_days(rule.days, 'calendar day')} from {_day(submitted_on)}: {_day(due)}.")
         if not calendar.is_working_day(due):
             if rule.roll_to_working_day:
                 moved = calendar.next_working_day(due)
@@ -168,8 +173,8 @@ def compute_due_date(
                 steps.append(f"That is {calendar.why_not_working(due)}; the rule keeps it there.")
     else:
         due = calendar.add_working_days(submitted_on, rule.days)
-        steps.append(f"{rule.days} working days from {_day(submitted_on)}, not counting weekends "
-                     f"and public holidays in {calendar.jurisdiction}: {_day(due)}.")
+        steps.append(f"{_days(rule.days, 'working day')} from {_day(submitted_on)}, not counting "
+                     f"weekends and public holidays in {calendar.jurisdiction}: {_day(due)}.")
         skipped = calendar.holidays_between(submitted_on, due)
         if skipped:
             steps.append("Holidays skipped: " + "; ".join(
