@@ -2,23 +2,18 @@
 worked out by hand (world.EXPECTED) are what a reader sees."""
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
-from tests.conftest import LiveServer, _settings_for, system_session
+from tests.conftest import LiveServer
 from tests.dashboard.pages import rows, section, text_of
-from tests.dashboard.world import EXPECTED, PUBLIC, RESTRICTED, build_world
+from tests.dashboard.world import EXPECTED, PUBLIC, RESTRICTED, serving_world
 
 
 @pytest.fixture
 def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict[str, int]]]:
-    engine, session = system_session(empty_db)
-    with session:
-        ids = build_world(session, date.today())
-    engine.dispose()
-    with LiveServer(_settings_for(data_dir)) as live:
-        yield live, ids
+    with serving_world(data_dir, empty_db) as served:
+        yield served
 
 
 @pytest.fixture

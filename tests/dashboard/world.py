@@ -5,8 +5,11 @@ Days are offsets from `today`: d(-30) is thirty days before it. Due dates are se
 (`set_due_date`), so no weekend or holiday moves them whatever day the tests run on.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -17,6 +20,7 @@ from app.models import (
 )
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
+from tests.conftest import LiveServer, _settings_for, system_session
 
 CANARY = "CANARY-d4sh80"
 C, P, E, R, N = (Assessment.COMPLETE, Assessment.PARTIAL, Assessment.EVASIVE,
@@ -163,6 +167,17 @@ def build_world(session: Session, today: date) -> dict[str, int]:
     ids["H4"] = b.hearing("Hearing on equipment", on=28).id
     session.commit()
     return ids
+
+
+@contextmanager
+def serving_world(data_dir: Path, database: Path) -> Iterator[tuple[LiveServer, dict[str, int]]]:
+    """The app over HTTP on `database` with the world dated around the real today."""
+    engine, session = system_session(database)
+    with session:
+        ids = build_world(session, date.today())
+    engine.dispose()
+    with LiveServer(_settings_for(data_dir)) as live:
+        yield live, ids
 
 
 # Worked out by hand from the world above (see the comments in build_world).
