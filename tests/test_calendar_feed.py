@@ -18,7 +18,7 @@ from tests.conftest import ACCOUNTS, LiveServer
 from tests.dashboard.world import CANARY, serving_world
 from tests.forms import form_fields
 
-FEED_URL = re.compile(r"<code>(http://[^<]+/calendar/([A-Za-z0-9_-]+)\.ics)</code>")
+FEED_URL = re.compile(r'id="new-feed-url" value="(http://[^"]+/calendar/([A-Za-z0-9_-]+)\.ics)"')
 
 
 @pytest.fixture
