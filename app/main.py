@@ -10,7 +10,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.access import AUTHENTICATED
 from app.config import Settings
 from app.db import make_engine
 from app import clearance  # noqa: F401  (installs the clearance filter on every session)
@@ -19,6 +18,9 @@ from app.accounts.routes import public_router as sign_in_router
 from app.accounts.routes import router as account_router
 from app.admin.routes import router as admin_router
 from app.audit import recorder  # noqa: F401  (installs the audit trail on every session)
+from app.calendar_feed.routes import public_router as calendar_feed_router
+from app.calendar_feed.routes import router as calendar_account_router
+from app.dashboard.routes import router as dashboard_router
 from app.errors import Forbidden, NotAuthenticated, NotFound
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
@@ -39,13 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(sign_in_router)
     app.include_router(account_router)
+    app.include_router(calendar_account_router)
+    app.include_router(calendar_feed_router)
+    app.include_router(dashboard_router)
     app.include_router(programme_router)
     app.include_router(note_router)
     app.include_router(admin_router)
-
-    @app.get("/", include_in_schema=False, dependencies=AUTHENTICATED)
-    def home():
-        return RedirectResponse("/programmes", status_code=303)
 
     @app.get("/health", include_in_schema=False)
     def health():

@@ -39,14 +39,21 @@ ADMIN_PAGE = expect(members=403, admin=200)
 
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
-# note on {p}, {m} a note to delete, {u} an account for the administrator to change.
+# note on {p}, {m} a note to delete, {u} an account for the administrator to change, {t} a
+# calendar token that opens no feed.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
     ("POST", "/login"): ({"email": "x@y.z", "password": "x"}, expect(anonymous=400, everyone=400)),
-    ("GET", "/"): (None, expect(everyone=303)),
+    ("GET", "/"): (None, READ),
+    ("GET", "/dashboard/ministries.svg"): (None, READ),
     ("GET", "/account"): (None, READ),
     ("POST", "/account/password"): ({"current_password": "wrong"}, expect(everyone=422)),
+    # Everyone signed in may have a calendar address; the feed itself needs no session, and a
+    # token that opens no feed ({t}) is not found for anyone.
+    ("POST", "/account/calendar"): ({}, READ),
+    ("POST", "/account/calendar/revoke"): ({}, expect(everyone=303)),
+    ("GET", "/calendar/{t}.ics"): (None, expect(anonymous=404, everyone=404)),
     ("GET", "/programmes"): (None, READ),
     ("GET", "/programmes/{p}"): (None, READ),
     ("GET", "/programmes/{p}/funding.svg"): (None, READ),
@@ -101,7 +108,8 @@ def app_routes() -> set[tuple[str, str]]:
 
 
 def _template(path: str) -> str:
-    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u")):
+    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
+                              ("token", "t")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
@@ -140,6 +148,7 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
         ids.update(n=_note(session, ids["p"], "Public note", Classification.PUBLIC),
                    m=_note(session, ids["p"], "Note to delete", Classification.PUBLIC),
                    xn=_note(session, ids["p"], "Restricted note", Classification.RESTRICTED))
+        ids["t"] = "no-such-calendar-token-0123456789abcdefghij"
         ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
         if ids["u"] is None:
             from app.accounts.service import create_user

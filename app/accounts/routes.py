@@ -6,10 +6,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, SESSION_COOKIE, ViewerDep, read_form
 from app.accounts import service
+from app.calendar_feed.service import active_feed
 from app.db import SessionDep
 from app.errors import ValidationFailed
 from app.models import User
@@ -97,9 +99,18 @@ def logout(request: Request, session: SessionDep, viewer: ViewerDep):
     return response
 
 
+def account_context(session: Session, viewer: service.Viewer,
+                    errors: dict | None = None) -> dict:
+    """What the account page shows besides the person: form errors and their calendar feed."""
+    return {"errors": errors or {}, "calendar_feed": active_feed(session, viewer.user.id)}
+
+
 @router.get("/account", name="account")
-def account_page(request: Request, viewer: ViewerDep):
-    return render(request, "accounts/account.html", {"errors": {}})
+def account_page(request: Request, session: SessionDep, viewer: ViewerDep):
+    return render(request, "accounts/account.html", {
+        **account_context(session, viewer),
+        "feed_revoked": request.query_params.get("calendar") == "revoked",
+    })
 
 
 @router.post("/account/password", name="account_password")
@@ -120,7 +131,8 @@ def change_password(request: Request, session: SessionDep, viewer: ViewerDep,
         except ValidationFailed as exc:
             errors["new_password"] = exc.errors["password"]
     if errors:
-        return render(request, "accounts/account.html", {"errors": errors}, status_code=422)
+        return render(request, "accounts/account.html", account_context(session, viewer, errors),
+                      status_code=422)
     # Changing the password ends every session, this one included: sign in again.
     response = RedirectResponse("/login?" + urlencode({"reason": "password-changed"}),
                                 status_code=303)

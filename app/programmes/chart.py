@@ -1,28 +1,10 @@
 """The funding-by-year chart: an SVG drawn by pygal, pure data in and bytes out."""
 
 import pygal
-from pygal.etree import etree
-from pygal.style import Style
 
+from app.charts import STYLE, marked_title, svg_without_scripts
 from app.formatting import money_compact
 from app.models import Classification
-
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1f2933",
-    foreground_strong="#1f2933",
-    foreground_subtle="#d9dee3",
-    guide_stroke_color="#c9d0d6",
-    guide_stroke_dasharray="2,3",
-    colors=("#1d4e89", "#c47f17"),
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=13,
-    title_font_size=15,
-    value_font_size=12,
-)
 
 
 def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
@@ -30,13 +12,11 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
     """Committed and disbursed money per year, one bar pair per year, as a standalone SVG."""
     ticks = _round_ticks(max([1] + [max(c, d) for _, c, d in rows]))
     chart = pygal.Bar(
-        style=_STYLE,
+        style=STYLE,
         width=720,
         height=320,
         js=(),  # no scripts: the chart must work under a strict Content-Security-Policy
-        # A chart drawn from classified lines says so, also when opened on its own.
-        title=f"Funding by year ({currency})"
-        + (f" · {marking.marking}" if marking > Classification.PUBLIC else ""),
+        title=marked_title(f"Funding by year ({currency})", marking),
         legend_at_bottom=True,
         print_values=False,
         value_formatter=lambda cents: money_compact(int(cents or 0), currency),
@@ -49,13 +29,7 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
     chart.y_labels = ticks
     chart.add("Committed", [committed for _, committed, _ in rows])
     chart.add("Disbursed", [disbursed for _, _, disbursed in rows])
-    tree = chart.render_tree()
-    # pygal always embeds a config <script>; the chart needs none, so it is removed.
-    for parent in tree.iter():
-        for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+    return svg_without_scripts(chart)
 
 
 def _round_ticks(top: int, steps: int = 5) -> list[int]:

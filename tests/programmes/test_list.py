@@ -31,9 +31,10 @@ class TestFullPage:
         assert "<html" in page.text
         assert page.headers["vary"] == "HX-Request"
 
-    def test_home_leads_to_the_register(self, demo_client):
+    def test_home_is_the_dashboard_which_leads_to_the_register(self, demo_client):
         response = demo_client.get("/")
-        assert response.status_code == 303 and response.headers["location"] == "/programmes"
+        assert response.status_code == 200 and "<h1>Dashboard</h1>" in response.text
+        assert 'href="/programmes"' in response.text
 
     def test_filter_form_works_without_javascript(self, demo_client):
         page = demo_client.get("/programmes", params={"instrument": "E2I", "country": "TN"})

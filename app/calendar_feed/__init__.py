@@ -1,0 +1,1 @@
+"""A per-user secret calendar address with due dates and hearings."""

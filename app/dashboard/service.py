@@ -1,0 +1,160 @@
+"""The dashboard's sections, computed for one reader on one day. Session first; no HTTP.
+
+Everything comes from ORM queries, so the clearance filter has removed what the reader may not
+see before anything is counted. `today` is a parameter so the figures can be checked for a fixed
+day.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_report
+from app.inquiries.deadlines import WorkingCalendar
+from app.inquiries.service import InquiryState, inquiry_states
+from app.inquiries.status import InquiryStatus
+from app.models import AgendaItem, Assessment, Hearing, Ministry, Programme, Rating, \
+    SafeguardRating
+
+# "Due this week" is a rolling week: today and the six days after it, so on a Friday it still
+# shows what falls due early next week.
+WEEK_DAYS = 7
+RECENT_DAYS = 30
+UPCOMING_HEARINGS = 5
+NOT_ASSESSED = "not assessed"
+
+
+@dataclass(frozen=True)
+class OpenInquiry:
+    """An inquiry still waiting for its answer; `days` overdue, or left until it is due."""
+
+    state: InquiryState
+    lead: Ministry | None
+    days: int
+
+
+@dataclass(frozen=True)
+class AnsweredInquiry:
+    state: InquiryState
+    # (assessment in words, how many items) in the order of the scale, only those that occur.
+    mix: list[tuple[str, int]]
+
+    @property
+    def mix_text(self) -> str:
+        return " · ".join(f"{count} {label}" for label, count in self.mix)
+
+
+@dataclass(frozen=True)
+class UpcomingHearing:
+    hearing: Hearing
+    # Agenda items the reader may see (a programme above their clearance hides its item).
+    agenda_size: int
+
+
+@dataclass(frozen=True)
+class ProgrammeWithoutEvidence:
+    programme: Programme
+    criteria: int  # criteria rated "no evidence"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    week_end: date
+    recent_since: date
+    overdue: list[OpenInquiry]
+    due_this_week: list[OpenInquiry]
+    recently_answered: list[AnsweredInquiry]
+    hearings: list[UpcomingHearing]
+    programmes_without_evidence: list[ProgrammeWithoutEvidence]
+    ministries: MinistryReport
+
+
+def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) -> Dashboard:
+    states = inquiry_states(session, calendar, today)
+    week_end = today + timedelta(days=WEEK_DAYS - 1)
+    recent_since = today - timedelta(days=RECENT_DAYS)
+    return Dashboard(
+        today=today, week_end=week_end, recent_since=recent_since,
+        overdue=overdue(states, today),
+        due_this_week=due_between(states, today, week_end),
+        recently_answered=answered_between(states, recent_since, today),
+        hearings=upcoming_hearings(session, today),
+        programmes_without_evidence=programmes_without_evidence(session),
+        ministries=ministry_report(states),
+    )
+
+
+def overdue(states: list[InquiryState], today: date) -> list[OpenInquiry]:
+    """Overdue inquiries, the longest overdue first."""
+    found = [OpenInquiry(s, lead_ministry(s.inquiry), (today - s.due_date).days)
+             for s in states if s.status == InquiryStatus.OVERDUE]
+    return sorted(found, key=lambda o: (o.state.due_date, o.state.inquiry.id))
+
+
+def due_between(states: list[InquiryState], first: date, last: date) -> list[OpenInquiry]:
+    """Open inquiries due from `first` to `last` (both included), the soonest first."""
+    found = [OpenInquiry(s, lead_ministry(s.inquiry), (s.due_date - first).days)
+             for s in states
+             if s.status.is_open and s.due_date is not None and first <= s.due_date <= last]
+    return sorted(found, key=lambda o: (o.state.due_date, o.state.inquiry.id))
+
+
+def answered_between(states: list[InquiryState], first: date,
+                     last: date) -> list[AnsweredInquiry]:
+    """Inquiries whose answer came from `first` to `last`, the newest answer first."""
+    found = [AnsweredInquiry(s, assessment_mix(s)) for s in states
+             if s.status in (InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED)
+             and first <= s.inquiry.answer.received_on <= last]
+    return sorted(found, key=lambda a: (a.state.inquiry.answer.received_on,
+                                        a.state.inquiry.id), reverse=True)
+
+
+def assessment_mix(state: InquiryState) -> list[tuple[str, int]]:
+    """How the inquiry's items were answered: counts per assessment, in the scale's order, then
+    the items without an assessed answer."""
+    assessed = state.assessments()
+    counts: dict[Assessment | None, int] = {}
+    for item in state.inquiry.items:
+        answer_item = assessed.get(item.id)
+        key = answer_item.assessment if answer_item is not None else None
+        counts[key] = counts.get(key, 0) + 1
+    mix = [(a.label.lower(), counts[a]) for a in Assessment if a in counts]
+    if None in counts:
+        mix.append((NOT_ASSESSED, counts[None]))
+    return mix
+
+
+def upcoming_hearings(session: Session, today: date,
+                      limit: int = UPCOMING_HEARINGS) -> list[UpcomingHearing]:
+    """The next hearings from today on, with the size of their agenda as the reader sees it."""
+    hearings = session.exec(
+        select(Hearing).where(Hearing.held_on >= today)
+        .order_by(Hearing.held_on, Hearing.starts_at.is_(None), Hearing.starts_at, Hearing.id)
+        .limit(limit)
+    ).all()
+    # Joined to Programme so that the clearance filter drops items on hidden programmes.
+    sizes = dict(session.exec(
+        select(AgendaItem.hearing_id, sa.func.count(AgendaItem.id))
+        .join(Programme, Programme.id == AgendaItem.programme_id)
+        .where(AgendaItem.hearing_id.in_([h.id for h in hearings]))
+        .group_by(AgendaItem.hearing_id)
+    ).all())
+    return [UpcomingHearing(h, sizes.get(h.id, 0)) for h in hearings]
+
+
+def programmes_without_evidence(session: Session) -> list[ProgrammeWithoutEvidence]:
+    """Programmes with at least one safeguard criterion rated "no evidence".
+
+    A stand-in until app.safeguards.service.programmes_without_evidence exists; the dashboard
+    only needs the programme and how many criteria lack evidence."""
+    rows = session.exec(
+        select(Programme, sa.func.count(SafeguardRating.id))
+        .join(SafeguardRating, SafeguardRating.programme_id == Programme.id)
+        .where(SafeguardRating.rating == Rating.NO_EVIDENCE)
+        .group_by(Programme.id)
+        .order_by(Programme.reference_code)
+    ).all()
+    return [ProgrammeWithoutEvidence(programme, count) for programme, count in rows]
