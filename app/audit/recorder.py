@@ -6,7 +6,7 @@ audited record without leaving a trace. Who did it comes from `session.info` (se
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -116,7 +116,7 @@ def _value(value: Any) -> Any:
         return value.name.lower()
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
