@@ -89,7 +89,7 @@ def demo_load(
 
     with command_session("demo load") as session:
         try:
-            loaded = load_demo_register(session)
+            loaded = load_demo_register(session, calendar=Settings().working_calendar)
         except RegisterNotEmpty as exc:
             if if_empty:
                 typer.echo(f"Demo data not loaded: {exc}.")
@@ -99,6 +99,12 @@ def demo_load(
             typer.echo(f"Refused: {exc}. Use an empty database.", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"Loaded {loaded.programmes} demo programmes and {loaded.notes} notes.")
+    found = loaded.inquiries
+    typer.echo(f"Loaded {found.inquiries} inquiries ({found.real_inquiries} real minor "
+               f"interpellations, {found.examples} demo examples) with {found.items} items, "
+               f"{found.answers} answers ({found.assessed_items} items assessed), "
+               f"{found.hearings} hearings ({found.agenda_items} agenda items) and "
+               f"{found.ratings} safeguard ratings ({found.evidence} pieces of evidence).")
     if loaded.accounts:
         typer.echo("\nDemo accounts (passwords are shown this once; write them down):")
         for email, role, clearance, password in loaded.accounts:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def test_upgrade_then_demo_load_then_refuse_a_second_load(tmp_path):
     assert load.returncode == 0, load.stderr
     count = programme_count(data_dir)
     assert f"Loaded {count} demo programmes" in load.stdout
+    assert re.search(r"Loaded [0-9]+ inquiries \([0-9]+ real minor interpellations, [0-9]+ demo "
+                     r"examples\) with [0-9]+ items", load.stdout)
+    assert re.search(r"[0-9]+ hearings \([0-9]+ agenda items\) and [0-9]+ safeguard ratings",
+                     load.stdout)
     demo_file = Path("app/demo/register.json")
     assert count == len(json.loads(demo_file.read_text())["programmes"])
 

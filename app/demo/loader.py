@@ -1,4 +1,5 @@
-"""Loads the demo register (app/demo/register.json), example notes and demo accounts.
+"""Loads the demo register (app/demo/register.json), example notes, demo accounts, and the
+demo inquiries, answers, hearings and safeguard ratings (app/demo/inquiries.json).
 
 Programmes go through the same checks as the programme form, and everything is created in one
 transaction: all or nothing.
@@ -6,11 +7,14 @@ transaction: all or nothing.
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from app.accounts import service as accounts
+from app.demo.inquiries import LoadedInquiries, load_demo_inquiries
+from app.inquiries.deadlines import WorkingCalendar
 from app.models import Classification, Role, User
 from app.programmes import service
 from app.programmes.schemas import ProgrammeInput
@@ -37,6 +41,7 @@ class Loaded:
     programmes: int = 0
     notes: int = 0
     accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    inquiries: LoadedInquiries = field(default_factory=LoadedInquiries)
 
 
 def demo_programmes(path: Path = REGISTER_FILE) -> list[ProgrammeInput]:
@@ -60,8 +65,11 @@ def demo_notes(path: Path = NOTES_FILE) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["notes"]
 
 
-def load_demo_register(session: Session) -> Loaded:
-    """Create the demo programmes, notes and any missing demo accounts, then commit.
+def load_demo_register(session: Session, *, today: date | None = None,
+                       calendar: WorkingCalendar | None = None) -> Loaded:
+    """Create the demo programmes, notes, inquiries, hearings, safeguard ratings and any missing
+    demo accounts, then commit. Demo examples are dated from `today` (default: the real today)
+    over `calendar`'s working days (default: Germany with Berlin, as the settings' default).
 
     Refuses if any programme exists. The session must see everything (read_as_system)."""
     programmes = demo_programmes()
@@ -78,6 +86,8 @@ def load_demo_register(session: Session) -> Loaded:
                           body=note["body"],
                           classification=Classification.parse(note["classification"]))
         loaded.notes += 1
+    loaded.inquiries = load_demo_inquiries(session, by_reference, today=today or date.today(),
+                                           calendar=calendar or WorkingCalendar())
     for email, name, role, clearance in DEMO_ACCOUNTS:
         if session.exec(select(User.id).where(User.email == email)).first() is None:
             password = accounts.generate_password()

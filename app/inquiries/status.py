@@ -39,12 +39,14 @@ def derive_status(
     the item has no assessed answer); any item not assessed complete makes an answer partial."""
     if withdrawn_on is not None:
         return InquiryStatus.WITHDRAWN
-    if submitted_on is None:
-        return InquiryStatus.DRAFT
+    # An answer proves the inquiry was put, even when the day it was tabled is not known
+    # (real inquiries recorded from sources that do not give it).
     if answered:
         if all(a == Assessment.COMPLETE for a in assessments):
             return InquiryStatus.ANSWERED
         return InquiryStatus.PARTIALLY_ANSWERED
+    if submitted_on is None:
+        return InquiryStatus.DRAFT
     if due_date is None:
         return InquiryStatus.SUBMITTED
     if today > due_date:
