@@ -6,7 +6,7 @@ audited record without leaving a trace. Who did it comes from `session.info` (se
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +52,9 @@ class AuditedType:
     # (connection, record) -> a marking the event needs beyond the record's own: a link to a
     # classified programme is as classified as the programme.
     marking: Callable[[Connection, Any], int] | None = None
+    # (connection, record) -> the label, where it needs more than the record (a criterion's
+    # code); used instead of `label`.
+    label_lookup: Callable[[Connection, Any], str] | None = None
 
 
 def _scalar(sql: str):
@@ -63,6 +66,24 @@ def _scalar(sql: str):
 _inquiry_of_answer = _scalar("SELECT inquiry_id FROM answer WHERE id = :id")
 _programme_marking = _scalar("SELECT classification FROM programme WHERE id = :id")
 _programme_of_rating = _scalar("SELECT programme_id FROM safeguard_rating WHERE id = :id")
+# Criterion codes ("C4") are not classified: they are the same for every programme.
+_criterion_code = _scalar("SELECT code FROM safeguard_criterion WHERE id = :id")
+_criterion_code_of_rating = _scalar(
+    "SELECT c.code FROM safeguard_rating r JOIN safeguard_criterion c ON c.id = r.criterion_id "
+    "WHERE r.id = :id")
+
+
+def _rating_label(connection: Connection, rating) -> str:
+    code = _criterion_code(connection, rating.criterion_id) or f"Criterion {rating.criterion_id}"
+    return f"{code}: {rating.rating.label}"
+
+
+def _evidence_label(connection: Connection, evidence) -> str:
+    code = _criterion_code_of_rating(connection, evidence.rating_id) or "Safeguard"
+    target = (f"answer item {evidence.answer_item_id}" if evidence.answer_item_id is not None
+              else f"source {evidence.source_id}")
+    return f"{code} evidence: {target}"
+
 
 AUDITED: dict[type, AuditedType] = {
     Programme: AuditedType("programme", lambda p: p.reference_code),
@@ -101,11 +122,12 @@ AUDITED: dict[type, AuditedType] = {
     ),
     SafeguardRating: AuditedType(
         "safeguard_rating", lambda r: f"Criterion {r.criterion_id}: {_value(r.rating)}",
-        ("programme", "programme_id"),
+        ("programme", "programme_id"), label_lookup=_rating_label,
     ),
     SafeguardEvidence: AuditedType(
         "safeguard_evidence", lambda e: "Evidence", ("programme", ""),
         parent_lookup=lambda c, e: _programme_of_rating(c, e.rating_id),
+        label_lookup=_evidence_label,
     ),
 }
 
@@ -116,7 +138,7 @@ def _value(value: Any) -> Any:
         return value.name.lower()
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -179,7 +201,8 @@ def _record(session: Session, flush_context) -> None:
         events[(kind.name, obj.id)] = {
             "at": utcnow(), "user_id": actor.user_id, "actor": actor.name[:200],
             "action": action.value, "record_type": kind.name, "record_id": obj.id,
-            "record_label": str(kind.label(obj))[:200],
+            "record_label": str(kind.label_lookup(session.connection(), obj)
+                                if kind.label_lookup else kind.label(obj))[:200],
             "record_version": getattr(obj, "version", None),
             "parent_type": parent_type,
             "parent_id": parent_id,
