@@ -12,8 +12,10 @@ from typing import Any
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import Connection, event, inspect, or_, select, text
 from sqlalchemy.orm import Session, object_session
+
+from app.clearance import reading_everything
 
 from app.models import (
     AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
@@ -261,6 +263,29 @@ def _record_kinds(session: Session, deleted: list, events: dict, add) -> None:
             events[key]["changes"]["kinds"] = change
         else:
             add(programme, AuditAction.UPDATE, {"kinds": change})
+
+
+@event.listens_for(Session, "before_flush")
+def _evidence_goes_with_its_target(session: Session, flush_context, instances) -> None:
+    """Safeguard evidence pointing to a source or answer item that is being deleted goes with
+    it: the database would delete it too (ON DELETE CASCADE), but silently. Deleted here it gets
+    its audit event, also when it is above the clearance of the person deleting the target."""
+    doomed = [obj for obj in session.deleted if isinstance(obj, Source | AnswerItem)]
+    # Rows dropped from a collection are deleted as orphans by this flush, not yet in `deleted`.
+    for parent, collection in ((Programme, "sources"), (Answer, "items")):
+        for obj in session.dirty:
+            if isinstance(obj, parent) and collection in obj.__dict__:
+                doomed.extend(inspect(obj).attrs[collection].history.deleted)
+    sources = [obj.id for obj in doomed if isinstance(obj, Source) and obj.id is not None]
+    items = [obj.id for obj in doomed if isinstance(obj, AnswerItem) and obj.id is not None]
+    if not sources and not items:
+        return
+    with reading_everything(session):
+        evidence = session.scalars(select(SafeguardEvidence).where(or_(
+            SafeguardEvidence.source_id.in_(sources),
+            SafeguardEvidence.answer_item_id.in_(items)))).all()
+    for row in evidence:
+        session.delete(row)
 
 
 def _collect_deleted(mapper, connection, target) -> None:

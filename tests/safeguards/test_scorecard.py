@@ -269,3 +269,24 @@ def test_programmes_without_evidence_counts_unrated_and_no_evidence_criteria(cli
     found = {p.reference_code: [c.code for c in criteria]
              for p, criteria in programmes_without_evidence(db)}
     assert found["AAA-RATED"] == ["C3", "C5"]
+
+
+@pytest.mark.parametrize("editor", ["staff", "staff_public"])
+def test_evidence_goes_with_a_source_removed_from_the_programme(client, client_for, server,
+                                                                scene, db, editor):
+    """Also evidence the person removing the source cannot see (here a restricted rating's):
+    the database would drop it anyway; it goes with its audit event."""
+    assert rate(client, scene, rating="serious_concern", classification="restricted",
+                evidence=[f"source-{scene.source}"]).status_code == 303
+    [evidence_id] = [e.id for e in stored_evidence(db)]
+    http = client_for(server, editor)
+    url = f"/programmes/{scene.programme}/edit"
+    fields = form_fields(http.get(url).text, url) + [("action", "save")]
+    response = http.post(url, data=as_form_data(with_values(
+        fields, source__0__title="", source__0__url="")))
+    assert response.status_code == 303, response.text
+    assert stored_evidence(db) == [] and stored_rating(db) is not None
+    event = db.exec(select(AuditEvent).where(AuditEvent.record_type == "safeguard_evidence",
+                                             AuditEvent.action == "delete")).one()
+    assert event.record_id == evidence_id and event.classification == Classification.RESTRICTED
+    assert event.parent_id == scene.programme
