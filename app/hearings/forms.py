@@ -96,8 +96,10 @@ def values_of(hearing: Hearing) -> dict[str, str]:
     }
 
 
-def check(values: dict[str, str], clearance: Classification) -> tuple[HearingInput | None,
-                                                                      dict[str, str]]:
+Checked = tuple[HearingInput | None, dict[str, str]]
+
+
+def check(values: dict[str, str], clearance: Classification) -> Checked:
     """The checked input, or None and a message per field (keys are form field names)."""
     try:
         return HearingInput.model_validate(values, context={"clearance": clearance}), {}

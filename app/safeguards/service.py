@@ -72,11 +72,11 @@ def scorecard(session: Session, programme: Programme) -> list[ScorecardRow]:
     ratings = {r.criterion_id: r for r in session.exec(
         select(SafeguardRating).where(SafeguardRating.programme_id == programme.id))}
     links = evidence_links(session, [r.id for r in ratings.values()])
-    return [
-        ScorecardRow(c, ratings.get(c.id), links.get(ratings[c.id].id, []) if c.id in ratings
-                     else [])
-        for c in list_criteria(session)
-    ]
+    rows = []
+    for criterion in list_criteria(session):
+        rating = ratings.get(criterion.id)
+        rows.append(ScorecardRow(criterion, rating, links.get(rating.id, []) if rating else []))
+    return rows
 
 
 def get_rating(session: Session, programme: Programme,
@@ -276,17 +276,20 @@ def _key(evidence: SafeguardEvidence) -> str:
 def rating_history(session: Session, rating: SafeguardRating | None,
                    limit: int = 100) -> list[AuditEvent]:
     """Events on the rating and on its evidence, newest first, as far as the reader may see.
-    Evidence rows may be gone, so they are found by the rating their recorded values name."""
+    Evidence rows may be gone: they are found by the rating named when they were created (a
+    piece of evidence never moves to another rating)."""
     if rating is None:
         return []
-    names_rating = sa.or_(AuditEvent.changes["rating_id"]["after"].as_integer() == rating.id,
-                          AuditEvent.changes["rating_id"]["before"].as_integer() == rating.id)
+    its_evidence = select(AuditEvent.record_id).where(
+        AuditEvent.record_type == "safeguard_evidence", AuditEvent.action == "create",
+        AuditEvent.changes["rating_id"]["after"].as_integer() == rating.id)
     return list(session.exec(
         visible_events(session)
         .where(sa.or_(
             sa.and_(AuditEvent.record_type == "safeguard_rating",
                     AuditEvent.record_id == rating.id),
-            sa.and_(AuditEvent.record_type == "safeguard_evidence", names_rating),
+            sa.and_(AuditEvent.record_type == "safeguard_evidence",
+                    AuditEvent.record_id.in_(its_evidence)),
         ))
         .order_by(AuditEvent.id.desc())
         .limit(limit)

@@ -111,7 +111,8 @@ class TestRating:
         evidence = [f"answer-{scene.evasive}", f"source-{scene.source}"]
         assert rate(client, scene, rating="serious_concern", evidence=evidence).status_code == 303
         response = rate(client, scene, rating="some_concern", rationale="Monitoring agreed.",
-                        evidence=[f"answer-{scene.evasive}"])
+                        evidence=[f"answer-{scene.evasive}"],
+                        **{f"note-answer-{scene.evasive}": "Evaded again"})
         assert response.status_code == 303
         assert stored_rating(db).rating == Rating.SOME_CONCERN
         assert [e.source_id for e in stored_evidence(db)] == [None]
@@ -122,7 +123,9 @@ class TestRating:
         assert f"<em>C4 evidence: source {scene.source}</em>" in history
 
         own = client.get(scene.url).text.split('id="history-heading"')[1]
-        assert "<strong>Changed</strong> rating" in own and "<strong>Deleted</strong> evidence" in own
+        assert "<strong>Changed</strong> rating" in own
+        assert "<strong>Deleted</strong> evidence" in own
+        assert "<strong>Changed</strong> evidence" in own and "<ins>Evaded again</ins>" in own
         assert own.count("<strong>Created</strong>") == 3  # the rating and two pieces of evidence
         assert "criterion id" not in own  # the label names the criterion
 
