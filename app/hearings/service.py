@@ -59,14 +59,6 @@ def list_hearings(session: Session, today: date) -> HearingList:
     )
 
 
-def upcoming_hearings(session: Session, today: date, limit: int = 5) -> list[Hearing]:
-    """The next hearings from today on, soonest first (for the dashboard and calendar feed)."""
-    return list(session.exec(
-        select(Hearing).where(Hearing.held_on >= today)
-        .order_by(Hearing.held_on, Hearing.starts_at, Hearing.id).limit(limit)
-    ))
-
-
 def get_hearing(session: Session, hearing_id: int) -> Hearing:
     """The hearing, or NotFound, also when it is above the reader's clearance."""
     hearing = session.exec(select(Hearing).where(Hearing.id == hearing_id)).first()
