@@ -16,6 +16,7 @@ from app.audit.recorder import Actor, set_actor
 from app.clearance import set_reader_clearance
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
+from app.models import Classification
 
 SESSION_COOKIE = "oversight_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -77,6 +78,18 @@ def require_admin(viewer: ViewerDep) -> Viewer:
 
 
 EditorDep = Annotated[Viewer, Depends(require_editor)]
+
+
+def full_clearance_to_delete(what: str, holds: str):
+    """A dependency for deleting a `what` that deletes all it `holds`: only an editor who sees
+    everything may, so nothing is destroyed that the person deleting could not see. The rule
+    does not depend on the record, so it tells nobody what a record holds."""
+    def check(editor: EditorDep) -> Viewer:
+        if editor.user.clearance < Classification.CONFIDENTIAL:
+            raise Forbidden(f"Deleting a {what} needs confidential clearance, because it deletes "
+                            f"{holds}. Ask a colleague with that clearance.")
+        return editor
+    return check
 AdminDep = Annotated[Viewer, Depends(require_admin)]
 
 AUTHENTICATED = [Depends(current_viewer), Depends(check_csrf)]

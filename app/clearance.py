@@ -7,6 +7,9 @@ or a total. A session without a reader is treated as `public`; system work (migr
 command line) says so with `read_as_system`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -24,6 +27,23 @@ def read_as_system(session: Session) -> Session:
     """Let this session see everything: for the command line and other trusted, non-web work."""
     set_reader_clearance(session, Classification.CONFIDENTIAL)
     return session
+
+
+@contextmanager
+def reading_everything(session: Session) -> Iterator[Session]:
+    """Let the session read every row for a moment, without raising the page's marking: only
+    for bookkeeping no reader sees (deleting, each with its audit event, rows the database
+    would delete anyway)."""
+    saved = {key: session.info.get(key) for key in (CLEARANCE_KEY, HIGHEST_KEY)}
+    set_reader_clearance(session, Classification.CONFIDENTIAL)
+    try:
+        yield session
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                session.info.pop(key, None)
+            else:
+                session.info[key] = value
 
 
 def reader_clearance(session: Session) -> Classification:

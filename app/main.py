@@ -22,8 +22,10 @@ from app.calendar_feed.routes import public_router as calendar_feed_router
 from app.calendar_feed.routes import router as calendar_account_router
 from app.dashboard.routes import router as dashboard_router
 from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.hearings.routes import router as hearing_router
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
+from app.safeguards.routes import router as safeguard_router
 from app.security import SecurityMiddleware, add_security_headers
 from app.templating import STATIC_DIR, render
 
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(programme_router)
     app.include_router(note_router)
+    app.include_router(hearing_router)
+    app.include_router(safeguard_router)
     app.include_router(admin_router)
 
     @app.get("/health", include_in_schema=False)

@@ -177,12 +177,14 @@ def open_clients() -> Iterator[list]:
 
 @pytest.fixture
 def client_for(open_clients):
-    """client_for(server, "member") -> an HTTP client signed in with that test account
-    (None: not signed in)."""
+    """client_for(server, "member") -> an HTTP client signed in with that test account, or
+    with the account of that e-mail address (None: not signed in)."""
     def make(live: LiveServer, account: str | None = "staff") -> httpx.Client:
         http = httpx.Client(base_url=live.url, timeout=10)
         open_clients.append(http)
-        return sign_in(http, ACCOUNTS[account][0]) if account else http
+        if not account:
+            return http
+        return sign_in(http, account if "@" in account else ACCOUNTS[account][0])
     return make
 
 

@@ -11,7 +11,9 @@ from fastapi.routing import APIRoute
 from sqlmodel import select
 
 from app.main import create_app
-from app.models import Classification, ProgrammeNote, Role, User
+from app.hearings import service as hearings
+from app.hearings.forms import HearingInput
+from app.models import Classification, ProgrammeNote, Role, SafeguardCriterion, User
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
@@ -40,7 +42,8 @@ ADMIN_PAGE = expect(members=403, admin=200)
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
 # note on {p}, {m} a note to delete, {u} an account for the administrator to change, {t} a
-# calendar token that opens no feed.
+# calendar token that opens no feed, {h} a public hearing with {a} and {ad} on its agenda, {hd}
+# a hearing to delete, {c} a criterion.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -67,6 +70,18 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/programmes/{p}/notes/{n}/edit"): (None, EDIT_PAGE),
     ("POST", "/programmes/{p}/notes/{n}/edit"): ({}, expect(members=403, staff=422)),
     ("GET", "/programmes/{p}/notes/{n}/delete"): (None, EDIT_PAGE),
+    ("GET", "/hearings"): (None, READ),
+    ("GET", "/hearings/new"): (None, EDIT_PAGE),
+    ("POST", "/hearings"): ({}, expect(members=403, staff=422)),
+    ("GET", "/hearings/{h}"): (None, READ),
+    ("GET", "/hearings/{h}/edit"): (None, EDIT_PAGE),
+    ("POST", "/hearings/{h}/edit"): ({}, expect(members=403, staff=422)),
+    ("GET", "/hearings/{h}/delete"): (None, DELETE_PAGE),
+    ("POST", "/hearings/{h}/agenda"): ({}, expect(members=403, staff=422)),
+    ("POST", "/hearings/{h}/agenda/{a}/move"): ({"direction": "down"},
+                                                expect(members=403, staff=303)),
+    ("GET", "/programmes/{p}/safeguards/{c}"): (None, EDIT_PAGE),
+    ("POST", "/programmes/{p}/safeguards/{c}"): ({}, expect(members=403, staff=422)),
     ("GET", "/admin/users"): (None, ADMIN_PAGE),
     ("GET", "/admin/users/new"): (None, ADMIN_PAGE),
     ("POST", "/admin/users"): ({}, expect(members=403, admin=422)),
@@ -77,6 +92,9 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
     ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
+    ("POST", "/hearings/{h}/agenda/{ad}/delete"): ({}, expect(members=403, staff=303)),
+    ("POST", "/hearings/{hd}/delete"): ({}, {**expect(members=403, staff=303),
+                                            "staff_public": 403}),
     ("POST", "/programmes/{d}/delete"): ({}, {**expect(members=403, staff=303),
                                               "staff_public": 403}),
     ("POST", "/logout"): ({}, expect(everyone=303)),
@@ -86,9 +104,14 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
 CLASSIFIED_ROUTES = [
     ("GET", "/programmes/{x}"), ("GET", "/programmes/{x}/funding.svg"),
     ("GET", "/programmes/{x}/edit"), ("GET", "/programmes/{x}/delete"),
-    ("GET", "/programmes/{x}/notes/new"), ("POST", "/programmes/{x}/edit"),
+    ("GET", "/programmes/{x}/notes/new"),
+    ("GET", "/programmes/{x}/safeguards/{c}"), ("POST", "/programmes/{x}/safeguards/{c}"),
+    ("POST", "/hearings/{h}/agenda/{xa}/move"), ("POST", "/hearings/{h}/agenda/{xa}/delete"),
+    ("GET", "/hearings/{xh}"), ("GET", "/hearings/{xh}/edit"), ("POST", "/hearings/{xh}/edit"),
+    ("POST", "/hearings/{xh}/agenda"), ("GET", "/hearings/{xh}/delete"),
+    ("POST", "/programmes/{x}/edit"),
     ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
-    ("POST", "/programmes/{p}/notes/{xn}/delete"),
+    ("POST", "/programmes/{p}/notes/{xn}/delete"), ("POST", "/hearings/{xh}/delete"),
 ]
 
 
@@ -109,14 +132,16 @@ def app_routes() -> set[tuple[str, str]]:
 
 def _template(path: str) -> str:
     for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
-                              ("token", "t")):
+                              ("token", "t"), ("hearing_id", "h"), ("agenda_item_id", "a"),
+                              ("criterion_id", "c")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
 
 def test_every_route_has_a_decided_access():
     routes = {(method, _template(path)) for method, path in app_routes()}
-    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}"))
+    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}")
+                .replace("{hd}", "{h}").replace("{ad}", "{a}"))
                for method, path in POLICY}
     assert routes - decided == set(), "routes without an access decision in POLICY"
     assert decided - routes == set(), "POLICY lists routes the app does not have"
@@ -138,6 +163,25 @@ def _note(session, programme_id: int, title: str, level: Classification) -> int:
                                 classification=level).id
 
 
+def _hearings(session, ids: dict) -> dict:
+    """A public hearing with {p}, {d} and the restricted {x} on its agenda, one to delete, a
+    restricted one, and the first criterion."""
+    def hearing(title: str, level: Classification) -> int:
+        data = HearingInput.model_validate({"committee": "Committee", "title": title,
+                                            "held_on": "2026-03-19", "classification": level})
+        return hearings.create_hearing(session, data).id
+
+    found = {"h": hearing("Public hearing", Classification.PUBLIC),
+             "hd": hearing("Hearing to delete", Classification.PUBLIC),
+             "xh": hearing("Restricted hearing", Classification.RESTRICTED)}
+    public = hearings.get_hearing(session, found["h"])
+    for key, programme in (("a", "p"), ("ad", "d"), ("xa", "x")):
+        found[key] = hearings.add_to_agenda(session, public, ids[programme]).id
+    found["c"] = session.exec(select(SafeguardCriterion.id).order_by(
+        SafeguardCriterion.position)).first()
+    return found
+
+
 @pytest.fixture
 def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
     engine, session = system_session(empty_db)
@@ -149,6 +193,7 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
                    m=_note(session, ids["p"], "Note to delete", Classification.PUBLIC),
                    xn=_note(session, ids["p"], "Restricted note", Classification.RESTRICTED))
         ids["t"] = "no-such-calendar-token-0123456789abcdefghij"
+        ids.update(_hearings(session, ids))
         ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
         if ids["u"] is None:
             from app.accounts.service import create_user
@@ -185,7 +230,7 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     that does not exist gets (404, or 403 where the role may not use the route at all)."""
     live, ids = world
     http = client_for(live, role)
-    missing = dict(ids, x=999_999, xn=999_998)
+    missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code

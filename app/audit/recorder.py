@@ -12,8 +12,10 @@ from typing import Any
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import Connection, event, inspect, or_, select, text
 from sqlalchemy.orm import Session, object_session
+
+from app.clearance import reading_everything
 
 from app.models import (
     AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
@@ -52,6 +54,9 @@ class AuditedType:
     # (connection, record) -> a marking the event needs beyond the record's own: a link to a
     # classified programme is as classified as the programme.
     marking: Callable[[Connection, Any], int] | None = None
+    # (connection, record) -> the label, where it needs more than the record (a criterion's
+    # code); used instead of `label`.
+    label_lookup: Callable[[Connection, Any], str] | None = None
 
 
 def _scalar(sql: str):
@@ -63,6 +68,24 @@ def _scalar(sql: str):
 _inquiry_of_answer = _scalar("SELECT inquiry_id FROM answer WHERE id = :id")
 _programme_marking = _scalar("SELECT classification FROM programme WHERE id = :id")
 _programme_of_rating = _scalar("SELECT programme_id FROM safeguard_rating WHERE id = :id")
+# Criterion codes ("C4") are not classified: they are the same for every programme.
+_criterion_code = _scalar("SELECT code FROM safeguard_criterion WHERE id = :id")
+_criterion_code_of_rating = _scalar(
+    "SELECT c.code FROM safeguard_rating r JOIN safeguard_criterion c ON c.id = r.criterion_id "
+    "WHERE r.id = :id")
+
+
+def _rating_label(connection: Connection, rating) -> str:
+    code = _criterion_code(connection, rating.criterion_id) or f"Criterion {rating.criterion_id}"
+    return f"{code}: {rating.rating.label}"
+
+
+def _evidence_label(connection: Connection, evidence) -> str:
+    code = _criterion_code_of_rating(connection, evidence.rating_id) or "Safeguard"
+    target = (f"answer item {evidence.answer_item_id}" if evidence.answer_item_id is not None
+              else f"source {evidence.source_id}")
+    return f"{code} evidence: {target}"
+
 
 AUDITED: dict[type, AuditedType] = {
     Programme: AuditedType("programme", lambda p: p.reference_code),
@@ -101,11 +124,12 @@ AUDITED: dict[type, AuditedType] = {
     ),
     SafeguardRating: AuditedType(
         "safeguard_rating", lambda r: f"Criterion {r.criterion_id}: {_value(r.rating)}",
-        ("programme", "programme_id"),
+        ("programme", "programme_id"), label_lookup=_rating_label,
     ),
     SafeguardEvidence: AuditedType(
         "safeguard_evidence", lambda e: "Evidence", ("programme", ""),
         parent_lookup=lambda c, e: _programme_of_rating(c, e.rating_id),
+        label_lookup=_evidence_label,
     ),
 }
 
@@ -179,7 +203,8 @@ def _record(session: Session, flush_context) -> None:
         events[(kind.name, obj.id)] = {
             "at": utcnow(), "user_id": actor.user_id, "actor": actor.name[:200],
             "action": action.value, "record_type": kind.name, "record_id": obj.id,
-            "record_label": str(kind.label(obj))[:200],
+            "record_label": str(kind.label_lookup(session.connection(), obj)
+                                if kind.label_lookup else kind.label(obj))[:200],
             "record_version": getattr(obj, "version", None),
             "parent_type": parent_type,
             "parent_id": parent_id,
@@ -238,6 +263,29 @@ def _record_kinds(session: Session, deleted: list, events: dict, add) -> None:
             events[key]["changes"]["kinds"] = change
         else:
             add(programme, AuditAction.UPDATE, {"kinds": change})
+
+
+@event.listens_for(Session, "before_flush")
+def _evidence_goes_with_its_target(session: Session, flush_context, instances) -> None:
+    """Safeguard evidence pointing to a source or answer item that is being deleted goes with
+    it: the database would delete it too (ON DELETE CASCADE), but silently. Deleted here it gets
+    its audit event, also when it is above the clearance of the person deleting the target."""
+    doomed = [obj for obj in session.deleted if isinstance(obj, Source | AnswerItem)]
+    # Rows dropped from a collection are deleted as orphans by this flush, not yet in `deleted`.
+    for parent, collection in ((Programme, "sources"), (Answer, "items")):
+        for obj in session.dirty:
+            if isinstance(obj, parent) and collection in obj.__dict__:
+                doomed.extend(inspect(obj).attrs[collection].history.deleted)
+    sources = [obj.id for obj in doomed if isinstance(obj, Source) and obj.id is not None]
+    items = [obj.id for obj in doomed if isinstance(obj, AnswerItem) and obj.id is not None]
+    if not sources and not items:
+        return
+    with reading_everything(session):
+        evidence = session.scalars(select(SafeguardEvidence).where(or_(
+            SafeguardEvidence.source_id.in_(sources),
+            SafeguardEvidence.answer_item_id.in_(items)))).all()
+    for row in evidence:
+        session.delete(row)
 
 
 def _collect_deleted(mapper, connection, target) -> None:

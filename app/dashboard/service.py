@@ -146,10 +146,12 @@ def upcoming_hearings(session: Session, today: date,
 
 
 def programmes_without_evidence(session: Session) -> list[ProgrammeWithoutEvidence]:
-    """Programmes with at least one safeguard criterion rated "no evidence".
+    """Programmes with at least one safeguard criterion explicitly rated "no evidence", and
+    how many.
 
-    A stand-in until app.safeguards.service.programmes_without_evidence exists; the dashboard
-    only needs the programme and how many criteria lack evidence."""
+    Unlike app.safeguards.service.programmes_without_evidence, criteria nobody has rated yet
+    are not counted: every programme whose scorecard has not been started would crowd the
+    dashboard. The programme page shows unrated criteria as "no evidence — not yet rated"."""
     rows = session.exec(
         select(Programme, sa.func.count(SafeguardRating.id))
         .join(SafeguardRating, SafeguardRating.programme_id == Programme.id)

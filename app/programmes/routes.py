@@ -8,16 +8,17 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, read_form
+from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.clearance import note_marking
 from app.config import Settings
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
 from app.models import Classification, Programme
 from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
 from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
+from app.safeguards import service as safeguards
 from app.templating import is_htmx, render
 from app.text import small_int
 
@@ -91,6 +92,7 @@ def programme_detail(request: Request, programme_id: ProgrammeId, session: Sessi
         "chart_currencies": [t.currency for t in totals],
         "has_unverified": any(s.confidence.value == "unverified" for s in programme.sources),
         "history": service.programme_history(session, programme.id),
+        "scorecard": safeguards.scorecard(session, programme),
     })
 
 
@@ -122,16 +124,8 @@ def programme_update(request: Request, programme_id: ProgrammeId, session: Sessi
     return _save(request, session, editor, submitted, programme=programme)
 
 
-def require_full_clearance(editor: EditorDep):
-    """Deleting a programme destroys all it holds; only someone who sees all of it may. The
-    rule does not depend on the programme, so it tells nobody what a programme holds."""
-    if editor.user.clearance < Classification.CONFIDENTIAL:
-        raise Forbidden("Deleting a programme needs confidential clearance, because it deletes "
-                        "everything the programme holds. Ask a colleague with that clearance.")
-    return editor
-
-
-DeleterDep = Annotated[object, Depends(require_full_clearance)]
+DeleterDep = Annotated[object, Depends(full_clearance_to_delete(
+    "programme", "everything the programme holds"))]
 
 
 @router.get("/programmes/{programme_id}/delete", name="programme_delete_confirm")

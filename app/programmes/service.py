@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 from app.audit.service import changed_since_message, visible_events
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import (
-    AuditEvent, Classification, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
-    ProgrammeNote, Source, utcnow,
+    AuditEvent, Classification, FundingKind, FundingLine, InquiryProgramme, Instrument, Programme,
+    ProgrammeKind, ProgrammeNote, Source, utcnow,
 )
+from app.hearings import service as hearings
 from app.programmes.schemas import ProgrammeInput
+from app.safeguards import service as safeguards
 from app.programmes.search import MoneyTotal, add_up, ordered_totals
 
 
@@ -92,8 +94,14 @@ def delete_programme(session: Session, programme: Programme) -> None:
 
     Only a reader who sees everything may do this (the route requires confidential clearance),
     so nothing is destroyed that the person deleting could not see."""
+    # Parts kept in other tables, deleted one by one so each leaves its audit event (the
+    # database would otherwise remove them silently with the programme).
+    safeguards.delete_programme_ratings(session, programme.id)
+    hearings.take_off_agendas(session, programme.id)
     notes = session.exec(select(ProgrammeNote).where(ProgrammeNote.programme_id == programme.id))
-    for part in (*programme.funding_lines, *programme.sources, *notes):
+    inquiry_links = session.exec(
+        select(InquiryProgramme).where(InquiryProgramme.programme_id == programme.id))
+    for part in (*programme.funding_lines, *programme.sources, *notes, *inquiry_links):
         session.delete(part)
     session.delete(programme)
     session.flush()

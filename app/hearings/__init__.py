@@ -1,0 +1,1 @@
+"""Committee hearings and their agendas."""

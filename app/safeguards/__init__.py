@@ -1,0 +1,1 @@
+"""The safeguards scorecard: each programme rated against the committee's criteria."""
