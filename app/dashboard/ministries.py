@@ -83,7 +83,8 @@ def ministry_report(states: Iterable[InquiryState]) -> MinistryReport:
         if state.due_date is not None:
             figures.with_due_date += 1
             figures.on_time += answer.received_on <= state.due_date
-        figures.days_to_answer.append((answer.received_on - inquiry.submitted_on).days)
+        if inquiry.submitted_on is not None:  # a demo row may not know when it was tabled
+            figures.days_to_answer.append((answer.received_on - inquiry.submitted_on).days)
         assessed = state.assessments()
         for item in inquiry.items:
             figures.items += 1
