@@ -169,7 +169,9 @@ def _text_of(reader) -> str:
 def safe_filename(name: str | None) -> str:
     """The name the file had on the uploader's machine, for showing: no folders, no control
     characters, at most 255 characters. Only ever shown or offered, never used as a path."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    # Browsers send a double quote in a file name as %22 (HTML's multipart encoding).
+    name = unicodedata.normalize("NFC", name or "").replace("%22", '"')
+    base = re.split(r"[\\/]", name)[-1]
     base = " ".join(_UNSAFE.sub(" ", base).split())
     return base[-255:] or "answer.pdf"
 
