@@ -11,10 +11,11 @@ from fastapi.routing import APIRoute
 from sqlmodel import select
 
 from app.main import create_app
-from app.models import Classification, ProgrammeNote, Role, User
+from app.models import Assessment, Classification, ProgrammeNote, Role, User
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
+from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 
 ROLES = ["anonymous", "member", "member_restricted", "member_confidential", "staff_public",
          "staff", "admin"]
@@ -39,7 +40,9 @@ ADMIN_PAGE = expect(members=403, admin=200)
 
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
-# note on {p}, {m} a note to delete, {u} an account for the administrator to change.
+# note on {p}, {m} a note to delete, {u} an account for the administrator to change, {i} a public
+# inquiry with a public answer, {a} a public file of it, {ad} one to delete, {ia} an inquiry
+# whose answer is removed.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -69,6 +72,16 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/deactivate"): ({}, expect(members=403, admin=303)),
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
+    ("GET", "/inquiries/{i}/answer"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/answer"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}/answer/delete"): (None, DELETE_PAGE),
+    ("POST", "/inquiries/{i}/answer/attachments"): ({}, expect(members=403, staff=422)),
+    ("GET", "/attachments/{a}"): (None, READ),
+    ("POST", "/inquiries/{i}/follow-up"): ({}, expect(members=403, staff=303)),
+    ("POST", "/attachments/{ad}/delete"): ({}, expect(members=403, staff=303)),
+    # Removing an answer removes all it holds: only for staff who see everything.
+    ("POST", "/inquiries/{ia}/answer/delete"): ({}, {**expect(members=403, staff=303),
+                                                     "staff_public": 403}),
     ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
     ("POST", "/programmes/{d}/delete"): ({}, {**expect(members=403, staff=303),
                                               "staff_public": 403}),
@@ -82,6 +95,10 @@ CLASSIFIED_ROUTES = [
     ("GET", "/programmes/{x}/notes/new"), ("POST", "/programmes/{x}/edit"),
     ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
     ("POST", "/programmes/{p}/notes/{xn}/delete"),
+    ("GET", "/inquiries/{xi}/answer"), ("POST", "/inquiries/{xi}/answer"),
+    ("GET", "/inquiries/{xi}/answer/delete"), ("POST", "/inquiries/{xi}/answer/attachments"),
+    ("POST", "/inquiries/{xi}/follow-up"), ("GET", "/attachments/{xa}"),
+    ("POST", "/attachments/{xa}/delete"), ("POST", "/inquiries/{xi}/answer/delete"),
 ]
 
 
@@ -101,15 +118,25 @@ def app_routes() -> set[tuple[str, str]]:
 
 
 def _template(path: str) -> str:
-    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u")):
+    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
+                              ("inquiry_id", "i"), ("attachment_id", "a")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
+    return path
+
+
+# Records made to be deleted stand in for the route's ordinary placeholder.
+TO_DELETE = {"{d}": "{p}", "{m}": "{n}", "{ia}": "{i}", "{ad}": "{a}"}
+
+
+def _canonical(path: str) -> str:
+    for placeholder, usual in TO_DELETE.items():
+        path = path.replace(placeholder, usual)
     return path
 
 
 def test_every_route_has_a_decided_access():
     routes = {(method, _template(path)) for method, path in app_routes()}
-    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}"))
-               for method, path in POLICY}
+    decided = {(method, _canonical(path)) for method, path in POLICY}
     assert routes - decided == set(), "routes without an access decision in POLICY"
     assert decided - routes == set(), "POLICY lists routes the app does not have"
 
@@ -148,8 +175,26 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
                                    password="target password 123").id
         session.commit()
     engine.dispose()
+    ids.update(_inquiries(data_dir, empty_db))
     with LiveServer(_settings_for(data_dir)) as live:
         yield live, ids
+
+
+def _inquiries(data_dir, db_path) -> dict[str, int]:
+    """{i}: a public inquiry whose public answer has an evasive item (so it can be followed up),
+    with public files {a} and {ad} and a restricted file {xa}; {ia}: an inquiry whose answer is
+    removed; {xi}: a restricted inquiry with its restricted answer."""
+    public, restricted = Classification.PUBLIC, Classification.RESTRICTED
+    ids = {"i": store_inquiry(db_path, items=2), "ia": store_inquiry(db_path, items=1),
+           "xi": store_inquiry(db_path, items=1, classification=restricted)}
+    store_answer(db_path, ids["i"], assessments={
+        1: ("Evasive.", Assessment.EVASIVE, None, public)})
+    store_answer(db_path, ids["ia"])
+    store_answer(db_path, ids["xi"], classification=restricted, assessments={
+        1: ("Partly.", Assessment.PARTIAL, None, restricted)})
+    ids.update(a=store_attachment(data_dir, ids["i"]), ad=store_attachment(data_dir, ids["i"]),
+               xa=store_attachment(data_dir, ids["i"], classification=restricted))
+    return ids
 
 
 def _call(http, method: str, path: str, form: dict | None):
@@ -176,7 +221,7 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     that does not exist gets (404, or 403 where the role may not use the route at all)."""
     live, ids = world
     http = client_for(live, role)
-    missing = dict(ids, x=999_999, xn=999_998)
+    missing = dict(ids, x=999_999, xn=999_998, xi=999_997, xa=999_996)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code

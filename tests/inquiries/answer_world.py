@@ -9,10 +9,13 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, select
 
+from app.inquiries.attachments import AttachmentStore, add_attachment
 from app.models import (
     Answer, AnswerItem, Attachment, Classification, Inquiry, InquiryItem, InquiryMinistry,
-    InquiryType, Ministry,
+    InquiryProgramme, InquiryType, Ministry,
 )
+from app.programmes.schemas import ProgrammeInput
+from app.programmes.service import create_programme
 from tests.conftest import system_session
 from tests.forms import form_fields, with_values
 
@@ -23,8 +26,10 @@ REFERENCE = "Drucksache 20/5546"
 def store_inquiry(db_path: Path, *, items: int = 3, submitted_on: date | None = SUBMITTED,
                   classification: Classification = Classification.PUBLIC,
                   reference: str = REFERENCE, title: str = "Training of the Sahel police units",
-                  item_levels: dict[int, Classification] | None = None) -> int:
-    """A minor interpellation to the Foreign Office (lead) and Defence, with numbered items."""
+                  item_levels: dict[int, Classification] | None = None,
+                  programme_ids: tuple[int, ...] = ()) -> int:
+    """A minor interpellation to the Foreign Office (lead) and Defence, with numbered items,
+    about the programmes given."""
     engine, session = system_session(db_path)
     with session:
         kind = session.exec(select(InquiryType).where(
@@ -38,6 +43,8 @@ def store_inquiry(db_path: Path, *, items: int = 3, submitted_on: date | None = 
         session.add(InquiryMinistry(inquiry_id=inquiry.id, ministry_id=ministries["AA"].id,
                                     lead=True))
         session.add(InquiryMinistry(inquiry_id=inquiry.id, ministry_id=ministries["BMVg"].id))
+        for programme_id in programme_ids:
+            session.add(InquiryProgramme(inquiry_id=inquiry.id, programme_id=programme_id))
         for number in range(1, items + 1):
             level = (item_levels or {}).get(number, classification)
             session.add(InquiryItem(inquiry_id=inquiry.id, number=number, classification=level,
@@ -46,6 +53,20 @@ def store_inquiry(db_path: Path, *, items: int = 3, submitted_on: date | None = 
         inquiry_id = inquiry.id
     engine.dispose()
     return inquiry_id
+
+
+def store_programme(db_path: Path, code: str,
+                    classification: Classification = Classification.PUBLIC) -> int:
+    engine, session = system_session(db_path)
+    with session:
+        programme_id = create_programme(session, ProgrammeInput.model_validate({
+            "reference_code": code, "title": f"Programme {code}", "instrument": "EPF",
+            "recipient_country": "ML", "kinds": ["training"], "status": "active",
+            "classification": classification.name.lower(),
+        })).id
+        session.commit()
+    engine.dispose()
+    return programme_id
 
 
 def store_answer(db_path: Path, inquiry_id: int, *, received_on: date | None = None,
@@ -69,6 +90,22 @@ def store_answer(db_path: Path, inquiry_id: int, *, received_on: date | None = N
         answer_id = answer.id
     engine.dispose()
     return answer_id
+
+
+def store_attachment(data_dir: Path, inquiry_id: int, *, filename: str = "answer.pdf",
+                     text: str = "An answer of the Federal Government.",
+                     classification: Classification = Classification.PUBLIC) -> int:
+    """A file of the inquiry's answer, stored as an upload is: a row and its file on disk."""
+    engine, session = system_session(data_dir / "oversight.db")
+    with session:
+        answer = session.exec(select(Answer).where(Answer.inquiry_id == inquiry_id)).one()
+        attachment = add_attachment(
+            session, AttachmentStore(data_dir), answer, io.BytesIO(make_pdf(text)), filename,
+            classification=classification, is_annex=False, limit_bytes=1024 * 1024)
+        session.commit()
+        attachment_id = attachment.id
+    engine.dispose()
+    return attachment_id
 
 
 def answer_form(client, inquiry_id: int, **values) -> dict[str, str]:
