@@ -94,13 +94,15 @@ def store_answer(db_path: Path, inquiry_id: int, *, received_on: date | None = N
 
 def store_attachment(data_dir: Path, inquiry_id: int, *, filename: str = "answer.pdf",
                      text: str = "An answer of the Federal Government.",
-                     classification: Classification = Classification.PUBLIC) -> int:
-    """A file of the inquiry's answer, stored as an upload is: a row and its file on disk."""
+                     classification: Classification = Classification.PUBLIC,
+                     compress: bool = True) -> int:
+    """A file of the inquiry's answer, stored as an upload is: a row and its file on disk
+    (uncompressed, its text can be found in its bytes)."""
     engine, session = system_session(data_dir / "oversight.db")
     with session:
         answer = session.exec(select(Answer).where(Answer.inquiry_id == inquiry_id)).one()
         attachment = add_attachment(
-            session, AttachmentStore(data_dir), answer, io.BytesIO(make_pdf(text)), filename,
+            session, AttachmentStore(data_dir), answer, io.BytesIO(make_pdf(text, compress=compress)), filename,
             classification=classification, is_annex=False, limit_bytes=1024 * 1024)
         session.commit()
         attachment_id = attachment.id
