@@ -120,8 +120,8 @@ def read_pdf(path: Path, filename: str) -> PdfContent:
 
     with open(path, "rb") as file:
         if file.read(5) != b"%PDF-":
-            raise UploadRefused(f"“{filename}” is not a PDF file (whatever its name says): its "
-                                "content is not a PDF. Upload the answer as a PDF.")
+            raise UploadRefused(f"“{filename}” is not a PDF: its content is something else, "
+                                "whatever its name says. Upload the answer as a PDF.")
     broken = (f"“{filename}” is damaged or incomplete and cannot be read as a PDF. Download it "
               "again, or ask for a new copy.")
     try:

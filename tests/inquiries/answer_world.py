@@ -101,8 +101,9 @@ def store_attachment(data_dir: Path, inquiry_id: int, *, filename: str = "answer
     engine, session = system_session(data_dir / "oversight.db")
     with session:
         answer = session.exec(select(Answer).where(Answer.inquiry_id == inquiry_id)).one()
+        pdf = io.BytesIO(make_pdf(text, compress=compress))
         attachment = add_attachment(
-            session, AttachmentStore(data_dir), answer, io.BytesIO(make_pdf(text, compress=compress)), filename,
+            session, AttachmentStore(data_dir), answer, pdf, filename,
             classification=classification, is_annex=False, limit_bytes=1024 * 1024)
         session.commit()
         attachment_id = attachment.id

@@ -7,13 +7,30 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from app.models import Answer, AnswerItem, Assessment, AuditEvent, Classification, RefusalReason
+from app.audit.recorder import SYSTEM, set_actor
+from app.models import (
+    Answer, AnswerItem, Assessment, AuditEvent, Classification, Rating, RefusalReason,
+    SafeguardCriterion, SafeguardEvidence, SafeguardRating,
+)
 from tests.inquiries.answer_world import (
     SUBMITTED, answer_fields, answer_form, item_ids, item_values, make_pdf, files_in, store_answer,
-    store_inquiry, stored_answer, stored_answer_items, stored_attachments,
+    store_inquiry, store_programme, stored_answer, stored_answer_items, stored_attachments,
 )
 
 RECEIVED = (SUBMITTED + timedelta(days=12)).isoformat()
+
+
+def cite_in_a_safeguard_rating(db, db_path, answer_item_id: int) -> None:
+    """A programme's safeguard rating with the answer item as its evidence."""
+    programme = store_programme(db_path, "EPF-EVIDENCE")
+    set_actor(db, SYSTEM)
+    criterion = db.exec(select(SafeguardCriterion)).first()
+    rating = SafeguardRating(programme_id=programme, criterion_id=criterion.id,
+                             rating=Rating.NO_CONCERN, rationale="Answer says vetting was done.")
+    db.add(rating)
+    db.flush()
+    db.add(SafeguardEvidence(rating_id=rating.id, answer_item_id=answer_item_id))
+    db.commit()
 
 
 @pytest.fixture
@@ -281,6 +298,23 @@ class TestClearance:
         assert (items[2].text, items[2].assessment, items[2].classification) == (
             "HIDDEN-ANSWER", Assessment.REFUSED, Classification.RESTRICTED)
 
+    def test_typing_into_a_question_whose_answer_is_held_above_clearance_saves_nothing(
+            self, server, client_for, empty_db, db):
+        inquiry = store_inquiry(empty_db)
+        store_answer(empty_db, inquiry, assessments={
+            2: ("HIDDEN-ANSWER", Assessment.EVASIVE, None, Classification.RESTRICTED)})
+        uncleared = client_for(server, "staff_public")
+        ids = item_ids(db, inquiry)
+        response = save(uncleared, inquiry, answer_form(
+            uncleared, inquiry, notes="Changed?",
+            **item_values(ids, 2, text="A second answer?", assessment="complete")))
+        assert response.status_code == 422
+        assert "already has an answer held above your clearance" in error_of(response.text,
+                                                                              "items")
+        assert "HIDDEN-ANSWER" not in response.text
+        assert stored_answer(db, inquiry).notes == ""
+        assert stored_answer_items(db, inquiry)[2].text == "HIDDEN-ANSWER"
+
     def test_raising_the_answers_marking_raises_its_items(self, client, inquiry_id, db):
         ids = item_ids(db, inquiry_id)
         save(client, inquiry_id, answer_form(client, inquiry_id, received_on=RECEIVED,
@@ -318,6 +352,17 @@ class TestRemovingAnAnswer:
         deleted = {e.record_type for e in db.exec(
             select(AuditEvent).where(AuditEvent.action == "delete"))}
         assert deleted == {"answer", "answer_item", "attachment"}
+
+    def test_removal_takes_the_safeguard_evidence_citing_it_along(self, client, empty_db, db):
+        inquiry = store_inquiry(empty_db, items=1)
+        store_answer(empty_db, inquiry, assessments={
+            1: ("Vetting was done.", Assessment.COMPLETE, None, Classification.PUBLIC)})
+        cite_in_a_safeguard_rating(db, empty_db, stored_answer_items(db, inquiry)[1].id)
+        assert client.post(f"/inquiries/{inquiry}/answer/delete").status_code == 303
+        db.expire_all()
+        assert db.exec(select(SafeguardEvidence)).all() == []
+        assert db.exec(select(AuditEvent).where(AuditEvent.record_type == "safeguard_evidence",
+                                                AuditEvent.action == "delete")).one()
 
     def test_staff_without_full_clearance_cannot_remove_an_answer(self, server, client_for,
                                                                   inquiry_id, db):

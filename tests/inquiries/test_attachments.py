@@ -20,6 +20,7 @@ from tests.inquiries.answer_world import (
 )
 
 SENTENCE = "The Federal Government declines to name the trained units."
+NOT_A_PDF = "is not a PDF: its content is something else, whatever its name says."
 
 
 @pytest.fixture
@@ -130,8 +131,8 @@ class TestDownload:
 
 class TestRefusedUploads:
     @pytest.mark.parametrize("content, message", [
-        (b"PK\x03\x04 a zip archive renamed to answer.pdf", "is not a PDF file"),
-        (b"Sehr geehrte Damen und Herren, anbei die Antwort.", "is not a PDF file"),
+        (b"PK\x03\x04 a zip archive renamed to answer.pdf", NOT_A_PDF),
+        (b"Sehr geehrte Damen und Herren, anbei die Antwort.", NOT_A_PDF),
         (b"%PDF-1.7\n", "is damaged or incomplete and cannot be read as a PDF"),
         (b"", "is empty"),
     ], ids=["zip", "text", "header only", "empty"])
