@@ -11,8 +11,9 @@ from app.audit.service import changed_since_message
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.answer_form import AnswerInput, received_on_problem
 from app.inquiries.attachments import AttachmentStore
-from app.models import Answer, AnswerItem, Classification, Inquiry, Ministry, SafeguardEvidence, \
-    utcnow
+from app.models import (
+    Answer, AnswerItem, Classification, Inquiry, Ministry, SafeguardEvidence, utcnow,
+)
 
 HIDDEN_ITEM_MESSAGE = (
     "One of these questions already has an answer held above your clearance, so nothing was "
@@ -94,8 +95,10 @@ def _flush(session: Session, answer: Answer) -> None:
         if "answer_item" in str(exc.orig):
             raise ValidationFailed({"items": HIDDEN_ITEM_MESSAGE}) from exc
         if "inquiry_id" in str(exc.orig):
-            raise Conflict("Someone else logged an answer to this inquiry while you were "
-                           "typing. Nothing of yours was saved; your input is below.") from exc
+            raise Conflict("Someone else has logged an answer to this inquiry, so yours was "
+                           "not saved; your input is below. If the inquiry page does not show "
+                           "that answer, it is marked above your clearance: ask a colleague "
+                           "who may see it.") from exc
         raise
 
 

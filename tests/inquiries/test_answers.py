@@ -315,6 +315,21 @@ class TestClearance:
         assert stored_answer(db, inquiry).notes == ""
         assert stored_answer_items(db, inquiry)[2].text == "HIDDEN-ANSWER"
 
+    def test_logging_an_answer_where_one_is_held_above_clearance_saves_nothing(
+            self, server, client_for, inquiry_id, db):
+        store_answer(server.settings.data_dir / "oversight.db", inquiry_id,
+                     classification=Classification.RESTRICTED)
+        uncleared = client_for(server, "staff_public")
+        assert "Log the answer" in uncleared.get(f"/inquiries/{inquiry_id}/answer").text
+        response = save(uncleared, inquiry_id, answer_form(
+            uncleared, inquiry_id, received_on=RECEIVED, reference="Mine"))
+        assert response.status_code == 409
+        assert "Someone else has logged an answer to this inquiry" in response.text
+        assert 'value="Mine"' in response.text
+        answer = stored_answer(db, inquiry_id)
+        assert (answer.reference, answer.classification) == ("Drucksache 20/5700",
+                                                            Classification.RESTRICTED)
+
     def test_raising_the_answers_marking_raises_its_items(self, client, inquiry_id, db):
         ids = item_ids(db, inquiry_id)
         save(client, inquiry_id, answer_form(client, inquiry_id, received_on=RECEIVED,
