@@ -13,10 +13,11 @@ from sqlmodel import select
 from app.main import create_app
 from app.hearings import service as hearings
 from app.hearings.forms import HearingInput
-from app.models import Classification, ProgrammeNote, Role, SafeguardCriterion, User
+from app.models import Assessment, Classification, ProgrammeNote, Role, SafeguardCriterion, User
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
+from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 
 ROLES = ["anonymous", "member", "member_restricted", "member_confidential", "staff_public",
          "staff", "admin"]
@@ -43,7 +44,8 @@ ADMIN_PAGE = expect(members=403, admin=200)
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
 # note on {p}, {m} a note to delete, {u} an account for the administrator to change, {t} a
 # calendar token that opens no feed, {h} a public hearing with {a} and {ad} on its agenda, {hd}
-# a hearing to delete, {c} a criterion.
+# a hearing to delete, {c} a criterion, {i} a public inquiry with a public answer, {f} a public
+# file of it, {fd} one to delete, {ia} an inquiry whose answer is removed.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -91,6 +93,16 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/deactivate"): ({}, expect(members=403, admin=303)),
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
+    ("GET", "/inquiries/{i}/answer"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/answer"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}/answer/delete"): (None, DELETE_PAGE),
+    ("POST", "/inquiries/{i}/answer/attachments"): ({}, expect(members=403, staff=422)),
+    ("GET", "/attachments/{f}"): (None, READ),
+    ("POST", "/inquiries/{i}/follow-up"): ({}, expect(members=403, staff=303)),
+    ("POST", "/attachments/{fd}/delete"): ({}, expect(members=403, staff=303)),
+    # Removing an answer removes all it holds: only for staff who see everything.
+    ("POST", "/inquiries/{ia}/answer/delete"): ({}, {**expect(members=403, staff=303),
+                                                     "staff_public": 403}),
     ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
     ("POST", "/hearings/{h}/agenda/{ad}/delete"): ({}, expect(members=403, staff=303)),
     ("POST", "/hearings/{hd}/delete"): ({}, {**expect(members=403, staff=303),
@@ -112,6 +124,10 @@ CLASSIFIED_ROUTES = [
     ("POST", "/programmes/{x}/edit"),
     ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
     ("POST", "/programmes/{p}/notes/{xn}/delete"), ("POST", "/hearings/{xh}/delete"),
+    ("GET", "/inquiries/{xi}/answer"), ("POST", "/inquiries/{xi}/answer"),
+    ("GET", "/inquiries/{xi}/answer/delete"), ("POST", "/inquiries/{xi}/answer/attachments"),
+    ("POST", "/inquiries/{xi}/follow-up"), ("GET", "/attachments/{xf}"),
+    ("POST", "/attachments/{xf}/delete"), ("POST", "/inquiries/{xi}/answer/delete"),
 ]
 
 
@@ -133,16 +149,26 @@ def app_routes() -> set[tuple[str, str]]:
 def _template(path: str) -> str:
     for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
                               ("token", "t"), ("hearing_id", "h"), ("agenda_item_id", "a"),
-                              ("criterion_id", "c")):
+                              ("criterion_id", "c"), ("inquiry_id", "i"),
+                              ("attachment_id", "f")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
+    return path
+
+
+# Records made to be deleted stand in for the route's ordinary placeholder.
+TO_DELETE = {"{d}": "{p}", "{m}": "{n}", "{ia}": "{i}", "{hd}": "{h}", "{ad}": "{a}",
+             "{fd}": "{f}"}
+
+
+def _canonical(path: str) -> str:
+    for placeholder, usual in TO_DELETE.items():
+        path = path.replace(placeholder, usual)
     return path
 
 
 def test_every_route_has_a_decided_access():
     routes = {(method, _template(path)) for method, path in app_routes()}
-    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}")
-                .replace("{hd}", "{h}").replace("{ad}", "{a}"))
-               for method, path in POLICY}
+    decided = {(method, _canonical(path)) for method, path in POLICY}
     assert routes - decided == set(), "routes without an access decision in POLICY"
     assert decided - routes == set(), "POLICY lists routes the app does not have"
 
@@ -202,8 +228,26 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
                                    password="target password 123").id
         session.commit()
     engine.dispose()
+    ids.update(_inquiries(data_dir, empty_db))
     with LiveServer(_settings_for(data_dir)) as live:
         yield live, ids
+
+
+def _inquiries(data_dir, db_path) -> dict[str, int]:
+    """{i}: a public inquiry whose public answer has an evasive item (so it can be followed up),
+    with public files {f} and {fd} and a restricted file {xf}; {ia}: an inquiry whose answer is
+    removed; {xi}: a restricted inquiry with its restricted answer."""
+    public, restricted = Classification.PUBLIC, Classification.RESTRICTED
+    ids = {"i": store_inquiry(db_path, items=2), "ia": store_inquiry(db_path, items=1),
+           "xi": store_inquiry(db_path, items=1, classification=restricted)}
+    store_answer(db_path, ids["i"], assessments={
+        1: ("Evasive.", Assessment.EVASIVE, None, public)})
+    store_answer(db_path, ids["ia"])
+    store_answer(db_path, ids["xi"], classification=restricted, assessments={
+        1: ("Partly.", Assessment.PARTIAL, None, restricted)})
+    ids.update(f=store_attachment(data_dir, ids["i"]), fd=store_attachment(data_dir, ids["i"]),
+               xf=store_attachment(data_dir, ids["i"], classification=restricted))
+    return ids
 
 
 def _call(http, method: str, path: str, form: dict | None):
@@ -230,7 +274,7 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     that does not exist gets (404, or 403 where the role may not use the route at all)."""
     live, ids = world
     http = client_for(live, role)
-    missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996)
+    missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996, xi=999_995, xf=999_994)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code
