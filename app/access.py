@@ -16,6 +16,7 @@ from app.audit.recorder import Actor, set_actor
 from app.clearance import set_reader_clearance
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
+from app.models import Classification
 
 SESSION_COOKIE = "oversight_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -77,6 +78,17 @@ def require_admin(viewer: ViewerDep) -> Viewer:
 
 
 EditorDep = Annotated[Viewer, Depends(require_editor)]
+
+
+def full_clearance(refusal: str):
+    """A dependency for deleting a record with all it holds: only an editor who sees all of it
+    may, so nothing is destroyed unseen. The rule does not depend on the record, so it tells
+    nobody what a record holds."""
+    def require(editor: EditorDep) -> Viewer:
+        if editor.user.clearance < Classification.CONFIDENTIAL:
+            raise Forbidden(refusal)
+        return editor
+    return require
 AdminDep = Annotated[Viewer, Depends(require_admin)]
 
 AUTHENTICATED = [Depends(current_viewer), Depends(check_csrf)]

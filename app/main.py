@@ -20,6 +20,8 @@ from app.accounts.routes import router as account_router
 from app.admin.routes import router as admin_router
 from app.audit import recorder  # noqa: F401  (installs the audit trail on every session)
 from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.inquiries.item_routes import router as inquiry_item_router
+from app.inquiries.routes import router as inquiry_router
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
 from app.security import SecurityMiddleware, add_security_headers
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account_router)
     app.include_router(programme_router)
     app.include_router(note_router)
+    app.include_router(inquiry_router)
+    app.include_router(inquiry_item_router)
     app.include_router(admin_router)
 
     @app.get("/", include_in_schema=False, dependencies=AUTHENTICATED)

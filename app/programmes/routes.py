@@ -1,6 +1,7 @@
 """HTML routes of the programme register: list, page, chart, create, edit, delete."""
 
 import re
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -8,17 +9,18 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, read_form
+from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance, read_form
 from app.clearance import note_marking
 from app.config import Settings
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
+from app.inquiries.service import inquiries_about
 from app.models import Classification, Programme
 from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
 from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
-from app.templating import is_htmx, render
+from app.templating import keep_list_url, render
 from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -56,12 +58,7 @@ def programme_list(request: Request, session: SessionDep, settings: SettingsDep,
         "deleted": request.query_params.get("deleted") == "1",
     }
     response = render(request, "programmes/list.html", context, block="results")
-    if is_htmx(request):
-        # A clean address for bookmarking. Sorting and paging add to the history; each
-        # keystroke or filter change only replaces the current entry.
-        header = "HX-Push-Url" if request.headers.get("HX-Boosted") else "HX-Replace-Url"
-        response.headers[header] = _list_url(filters)
-    return response
+    return keep_list_url(request, response, _list_url(filters))
 
 
 def _list_url(filters: search.ProgrammeFilters, **changes) -> str:
@@ -91,6 +88,8 @@ def programme_detail(request: Request, programme_id: ProgrammeId, session: Sessi
         "chart_currencies": [t.currency for t in totals],
         "has_unverified": any(s.confidence.value == "unverified" for s in programme.sources),
         "history": service.programme_history(session, programme.id),
+        "inquiries": inquiries_about(session, programme.id,
+                                     request.app.state.settings.working_calendar, date.today()),
     })
 
 
@@ -122,16 +121,9 @@ def programme_update(request: Request, programme_id: ProgrammeId, session: Sessi
     return _save(request, session, editor, submitted, programme=programme)
 
 
-def require_full_clearance(editor: EditorDep):
-    """Deleting a programme destroys all it holds; only someone who sees all of it may. The
-    rule does not depend on the programme, so it tells nobody what a programme holds."""
-    if editor.user.clearance < Classification.CONFIDENTIAL:
-        raise Forbidden("Deleting a programme needs confidential clearance, because it deletes "
-                        "everything the programme holds. Ask a colleague with that clearance.")
-    return editor
-
-
-DeleterDep = Annotated[object, Depends(require_full_clearance)]
+DeleterDep = Annotated[object, Depends(full_clearance(
+    "Deleting a programme needs confidential clearance, because it deletes everything the "
+    "programme holds. Ask a colleague with that clearance."))]
 
 
 @router.get("/programmes/{programme_id}/delete", name="programme_delete_confirm")
