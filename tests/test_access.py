@@ -10,6 +10,10 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
+from app.inquiries import service as inquiries
+from app.inquiries.forms import InquiryInput, ItemInput
+from app.inquiries.items import add_item, next_number
+from app.inquiries.paste import PastedItem
 from app.main import create_app
 from app.models import Classification, ProgrammeNote, Role, User
 from app.programmes import service as programmes
@@ -37,9 +41,14 @@ EDIT_PAGE = expect(members=403, staff=200)
 DELETE_PAGE = {**EDIT_PAGE, "staff_public": 403}
 ADMIN_PAGE = expect(members=403, admin=200)
 
+# Removing an item of a submitted inquiry removes its answer too: only for staff who see everything.
+ITEM_REMOVAL = {**expect(members=403, staff=303), "staff_public": 403}
+
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
-# note on {p}, {m} a note to delete, {u} an account for the administrator to change.
+# note on {p}, {m} a note to delete, {u} an account for the administrator to change; {i} a
+# public, submitted inquiry about {p}, {it} and {itd} public items of it, {di} an inquiry to
+# delete.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -69,6 +78,25 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/deactivate"): ({}, expect(members=403, admin=303)),
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
+    ("GET", "/inquiries"): (None, READ),
+    ("GET", "/inquiries/new"): (None, EDIT_PAGE),
+    ("POST", "/inquiries"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}"): (None, READ),
+    ("GET", "/inquiries/{i}/edit"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/edit"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/extensions"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/withdraw"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/withdraw/undo"): ({}, expect(members=403, staff=303)),
+    ("POST", "/inquiries/{i}/items"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/items/paste"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}/items/{it}/edit"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/items/{it}/edit"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/items/{it}/move"): ({"direction": "down"},
+                                                 expect(members=403, staff=303)),
+    ("GET", "/inquiries/{i}/delete"): (None, DELETE_PAGE),
+    ("POST", "/inquiries/{i}/items/{itd}/delete"): ({}, ITEM_REMOVAL),
+    ("POST", "/inquiries/{di}/delete"): ({}, {**expect(members=403, staff=303),
+                                              "staff_public": 403}),
     ("POST", "/programmes/{p}/notes/{m}/delete"): ({}, expect(members=403, staff=303)),
     ("POST", "/programmes/{d}/delete"): ({}, {**expect(members=403, staff=303),
                                               "staff_public": 403}),
@@ -82,6 +110,13 @@ CLASSIFIED_ROUTES = [
     ("GET", "/programmes/{x}/notes/new"), ("POST", "/programmes/{x}/edit"),
     ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
     ("POST", "/programmes/{p}/notes/{xn}/delete"),
+    ("GET", "/inquiries/{xi}"), ("GET", "/inquiries/{xi}/edit"), ("POST", "/inquiries/{xi}/edit"),
+    ("POST", "/inquiries/{xi}/extensions"), ("POST", "/inquiries/{xi}/withdraw"),
+    ("POST", "/inquiries/{xi}/withdraw/undo"), ("POST", "/inquiries/{xi}/items"),
+    ("POST", "/inquiries/{xi}/items/paste"), ("GET", "/inquiries/{xi}/delete"),
+    ("GET", "/inquiries/{i}/items/{xit}/edit"), ("POST", "/inquiries/{i}/items/{xit}/edit"),
+    ("POST", "/inquiries/{i}/items/{xit}/move"), ("POST", "/inquiries/{i}/items/{xit}/delete"),
+    ("POST", "/inquiries/{xi}/delete"),
 ]
 
 
@@ -101,14 +136,16 @@ def app_routes() -> set[tuple[str, str]]:
 
 
 def _template(path: str) -> str:
-    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u")):
+    for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
+                              ("inquiry_id", "i"), ("item_id", "it")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
 
 def test_every_route_has_a_decided_access():
     routes = {(method, _template(path)) for method, path in app_routes()}
-    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}"))
+    decided = {(method, path.replace("{d}", "{p}").replace("{m}", "{n}")
+                .replace("{di}", "{i}").replace("{itd}", "{it}"))
                for method, path in POLICY}
     assert routes - decided == set(), "routes without an access decision in POLICY"
     assert decided - routes == set(), "POLICY lists routes the app does not have"
@@ -130,6 +167,25 @@ def _note(session, programme_id: int, title: str, level: Classification) -> int:
                                 classification=level).id
 
 
+def _inquiry(session, title: str, level: Classification, questions: list[str],
+             programmes: list[str] = ()) -> tuple[int, list[int]]:
+    """An inquiry submitted on 2026-03-02, and the ids of its items."""
+    data = InquiryInput.model_validate({
+        "inquiry_type": "minor_interpellation", "title": title, "submitted_on": "2026-03-02",
+        "ministries": ["BMVg"], "programmes": list(programmes),
+        "classification": level.name.lower(),
+    })
+    pasted = [PastedItem(n, text) for n, text in enumerate(questions, start=1)]
+    inquiry = inquiries.create_inquiry(session, data, pasted)
+    return inquiry.id, [item.id for item in inquiry.items]
+
+
+def _restricted_item(session, inquiry_id: int, text: str) -> int:
+    inquiry = inquiries.get_inquiry(session, inquiry_id)
+    return add_item(session, inquiry, ItemInput.model_validate(
+        {"number": str(next_number(inquiry)), "text": text, "classification": "restricted"})).id
+
+
 @pytest.fixture
 def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
     engine, session = system_session(empty_db)
@@ -140,6 +196,12 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
         ids.update(n=_note(session, ids["p"], "Public note", Classification.PUBLIC),
                    m=_note(session, ids["p"], "Note to delete", Classification.PUBLIC),
                    xn=_note(session, ids["p"], "Restricted note", Classification.RESTRICTED))
+        ids["i"], (ids["it"], ids["itd"]) = _inquiry(
+            session, "Public inquiry", Classification.PUBLIC, ["First?", "Second?"], ["PUB-1"])
+        ids["xit"] = _restricted_item(session, ids["i"], "Restricted question")
+        ids["di"], _ = _inquiry(session, "Inquiry to delete", Classification.PUBLIC, ["Gone?"])
+        ids["xi"], _ = _inquiry(session, "Restricted inquiry", Classification.RESTRICTED,
+                                ["Hidden?"])
         ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
         if ids["u"] is None:
             from app.accounts.service import create_user
@@ -176,7 +238,7 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     that does not exist gets (404, or 403 where the role may not use the route at all)."""
     live, ids = world
     http = client_for(live, role)
-    missing = dict(ids, x=999_999, xn=999_998)
+    missing = dict(ids, x=999_999, xn=999_998, xi=999_997, xit=999_996)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code

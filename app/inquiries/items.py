@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.errors import ValidationFailed
 from app.inquiries.forms import ItemInput
 from app.inquiries.paste import split_numbered
-from app.inquiries.service import delete_answer_items
+from app.inquiries.service import delete_evidence
 from app.models import AnswerItem, Classification, Inquiry, InquiryItem
 
 # Far above any number a person can type (forms accept up to 999), and positive, as the
@@ -101,7 +101,10 @@ def removal_needs_clearance(inquiry: Inquiry, clearance: Classification) -> bool
 def delete_item(session: Session, inquiry: Inquiry, item: InquiryItem) -> None:
     """Remove an item with its answer part (and the evidence citing it), each audited."""
     answers = list(session.exec(select(AnswerItem).where(AnswerItem.item_id == item.id)))
-    delete_answer_items(session, answers)
+    delete_evidence(session, answers)
+    for answer in answers:
+        session.delete(answer)
+    session.flush()  # before the item, which the database would take them with, unrecorded
     inquiry.items.remove(item)
     session.delete(item)
     session.flush()

@@ -321,36 +321,27 @@ def delete_inquiry(session: Session, inquiry: Inquiry) -> None:
     """Delete an inquiry and everything it holds, each part with its own audit event.
 
     Only a reader who sees everything may do this (the route requires confidential clearance),
-    so nothing is destroyed that the person deleting could not see. Parts go in stages: the
-    database would otherwise remove answers with their items before the ORM got to them."""
+    so nothing is destroyed that the person deleting could not see, and every part is loaded:
+    the ORM deletes (and the audit trail records) each one rather than the database."""
     answer = inquiry.answer
     if answer is not None:
-        delete_answer_items(session, answer.items)
+        delete_evidence(session, answer.items)
         # TODO(attachments): the files of these attachments stay in DATA_DIR/attachments;
         # removing them belongs with the attachment store, after the transaction commits.
-        for part in answer.attachments:
-            session.delete(part)
-        session.flush()
-        session.delete(answer)
+        session.delete(answer)  # with its items and attachments
         session.flush()
     for follow_up in follow_ups(session, inquiry.id):
         follow_up.follow_up_of_id = None  # recorded, rather than left to ON DELETE SET NULL
-    for part in (*inquiry.items, *inquiry.ministries, *inquiry.programme_links,
-                 *inquiry.extensions):
-        session.delete(part)
-    session.flush()
-    session.delete(inquiry)
+    session.delete(inquiry)  # with its items, ministries, programme links and extensions
     session.flush()
 
 
-def delete_answer_items(session: Session, answer_items: list[AnswerItem]) -> None:
-    """Answer items and the safeguard evidence citing them, each with its audit event."""
+def delete_evidence(session: Session, answer_items: list[AnswerItem]) -> None:
+    """Safeguard evidence citing these answer items, each with its audit event: deleting the
+    answer items would otherwise make the database remove it unrecorded."""
     ids = [a.id for a in answer_items]
     if ids:
         for evidence in session.exec(
                 select(SafeguardEvidence).where(SafeguardEvidence.answer_item_id.in_(ids))):
             session.delete(evidence)
         session.flush()
-    for part in answer_items:
-        session.delete(part)
-    session.flush()
