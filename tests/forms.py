@@ -67,3 +67,11 @@ def with_values(fields: list[tuple[str, str]], **values) -> list[tuple[str, str]
         for item in value if isinstance(value, list) else [value]:
             kept.append((name, item))
     return kept
+
+
+def as_dict(fields: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """httpx form data: repeated names become lists."""
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
