@@ -21,13 +21,18 @@ from app.inquiries.forms import ExtensionInput, InquiryInput
 from app.inquiries.paste import PastedItem
 from app.inquiries.status import InquiryStatus, derive_status
 from app.models import (
-    Answer, AnswerItem, Assessment, AuditEvent, DeadlineExtension, Inquiry, InquiryItem,
+    Answer, AnswerItem, Assessment, Attachment, AuditEvent, DeadlineExtension, Inquiry, InquiryItem,
     InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme, SafeguardEvidence,
     utcnow,
 )
 
 
-def _full_load():
+def _full_load(*, listing: bool = False):
+    attachments = selectinload(Inquiry.answer).selectinload(Answer.attachments)
+    if listing:
+        # Lists need no attachment's extracted text, which can be long. A page that changes
+        # an inquiry loads it: the audit trail records every field of what it deletes.
+        attachments = attachments.defer(Attachment.text)
     return [
         selectinload(Inquiry.inquiry_type),
         selectinload(Inquiry.items),
@@ -36,7 +41,7 @@ def _full_load():
         # Link rows only (a programme's clearance hides it through linked_programmes).
         selectinload(Inquiry.programme_links),
         selectinload(Inquiry.answer).selectinload(Answer.items),
-        selectinload(Inquiry.answer).selectinload(Answer.attachments),
+        attachments,
         selectinload(Inquiry.answer).selectinload(Answer.ministry),
     ]
 
@@ -114,7 +119,7 @@ def inquiry_states(session: Session, calendar: WorkingCalendar, today: date,
                    where=None) -> list[InquiryState]:
     """Every inquiry the reader may see (optionally filtered by a WHERE clause on Inquiry), with
     its due date and status; a handful of queries whatever the number of inquiries."""
-    query = select(Inquiry).options(*_full_load()).order_by(Inquiry.id)
+    query = select(Inquiry).options(*_full_load(listing=True)).order_by(Inquiry.id)
     if where is not None:
         query = query.where(where)
     return [state_of(inquiry, calendar, today) for inquiry in session.exec(query).all()]

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from app.audit.service import changed_since_message, history_of
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import (
-    AuditEvent, Classification, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
-    ProgrammeNote, Source, utcnow,
+    AuditEvent, Classification, FundingKind, FundingLine, InquiryProgramme, Instrument, Programme,
+    ProgrammeKind, ProgrammeNote, Source, utcnow,
 )
 from app.programmes.schemas import ProgrammeInput
 from app.programmes.search import MoneyTotal, add_up, ordered_totals
@@ -92,6 +92,12 @@ def delete_programme(session: Session, programme: Programme) -> None:
 
     Only a reader who sees everything may do this (the route requires confidential clearance),
     so nothing is destroyed that the person deleting could not see."""
+    # Inquiries about it stay; their links to it go first, recorded rather than left to the
+    # database's cascade.
+    for link in session.exec(select(InquiryProgramme).where(
+            InquiryProgramme.programme_id == programme.id)):
+        session.delete(link)
+    session.flush()
     notes = session.exec(select(ProgrammeNote).where(ProgrammeNote.programme_id == programme.id))
     for part in (*programme.funding_lines, *programme.sources, *notes):
         session.delete(part)

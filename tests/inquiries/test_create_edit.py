@@ -45,7 +45,8 @@ class TestCreate:
         location = create(client, preamble="", questions=QUESTIONS)
         inquiry = stored(db, id_of(location))
         assert inquiry.title == "Ertüchtigung der Streitkräfte Mosambiks"
-        assert inquiry.preamble == "Vorbemerkung der Fragesteller: Die EU finanziert die Ausbildung."
+        assert inquiry.preamble == ("Vorbemerkung der Fragesteller: "
+                                    "Die EU finanziert die Ausbildung.")
         links = db.exec(select(Ministry.code, InquiryMinistry.lead)
                         .join(Ministry, Ministry.id == InquiryMinistry.ministry_id)
                         .where(InquiryMinistry.inquiry_id == inquiry.id)).all()
@@ -75,13 +76,15 @@ class TestCreate:
 
 BAD_INPUT = [
     pytest.param({"set_due_date": "2026-02-20"}, "set_due_date",
-                 "The due date is before the submitted date (2026-03-01).", id="due-before-submitted"),
+                 "The due date is before the submitted date (2026-03-01).",
+                 id="due-before-submitted"),
     pytest.param({"title": "  "}, "title", "The title is required.", id="missing-title"),
     pytest.param({"submitted_on": "1.3.2026"}, "submitted_on",
                  "Enter a real date as YYYY-MM-DD", id="bad-date"),
     pytest.param({"submitted_on": "2026-02-30"}, "submitted_on",
                  "Enter a real date as YYYY-MM-DD", id="impossible-date"),
-    pytest.param({"lead_ministry": ""}, "lead_ministry", "Choose which of the ministries is the lead",
+    pytest.param({"lead_ministry": ""}, "lead_ministry",
+                 "Choose which of the ministries is the lead",
                  id="no-lead-of-two"),
     pytest.param({"programmes": ["NO-SUCH-1"]}, "programmes",
                  "No programme has the reference code “NO-SUCH-1”", id="unknown-programme"),
@@ -164,7 +167,8 @@ class TestEdit:
         assert refused.status_code == 409
         assert re.search(r"This record was changed by staff at \d{4}-\d\d-\d\d \d\d:\d\d UTC",
                          refused.text)
-        assert 'value="Title from the administrator"' in refused.text and 'value="SPD"' in refused.text
+        assert 'value="Title from the administrator"' in refused.text
+        assert 'value="SPD"' in refused.text
         assert stored(db, id_of(location)).title == "Title from the clerk"
         version = re.search(r'name="version" value="(\d+)"', refused.text).group(1)
         assert other.post(f"{location}/edit", data=dict(second, version=version)).status_code == 303

@@ -144,7 +144,8 @@ class TestDelete:
         assert "2 items" in confirm and "1 follow-up inquiry will stay" in confirm
 
         response = client.post(f"{location}/delete")
-        assert response.status_code == 303 and response.headers["location"] == "/inquiries?deleted=1"
+        assert response.status_code == 303
+        assert response.headers["location"] == "/inquiries?deleted=1"
         assert stored(db, id_of(location)) is None
         assert stored(db, follow_up).follow_up_of_id is None
         assert client.get(location).status_code == 404

@@ -91,7 +91,8 @@ class TestAdd:
 
     def test_nor_above_its_authors_clearance(self, server, client_for, client, db, inquiry):
         response = client_for(server, "staff_public").post(
-            f"{inquiry}/items", data={"number": "3", "text": "Frage?", "classification": "restricted"})
+            f"{inquiry}/items",
+            data={"number": "3", "text": "Frage?", "classification": "restricted"})
         assert response.status_code == 422
         assert "above your own clearance" in field_error(response.text, "new-item-classification")
 

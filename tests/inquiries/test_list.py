@@ -5,10 +5,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from app.inquiries.deadlines import DeadlineRule, compute_due_date
-from app.models import DayCount
-
+from app.models import AuditEvent, DayCount, InquiryProgramme
 from tests.factories import programme_form
 from tests.inquiries.inquiry_factories import create, id_of
 
@@ -125,3 +125,14 @@ class TestProgrammePage:
         assert f"{due.date.isoformat()}</td>" in section
         assert "Open question" not in section
         assert "/inquiries?programme=" in section
+
+
+def test_deleting_a_programme_unlinks_its_inquiries_on_the_record(client, db, inquiries):
+    page = client.get("/programmes").text
+    programme = re.search(r'href="(/programmes/\d+)"', page).group(1)
+    assert client.post(f"{programme}/delete").status_code == 303
+    db.expire_all()
+    assert db.exec(select(InquiryProgramme)).all() == []
+    assert db.exec(select(AuditEvent).where(AuditEvent.record_type == "inquiry_programme",
+                                            AuditEvent.action == "delete")).one()
+    assert "Overdue question" in client.get("/inquiries").text
