@@ -7,12 +7,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, field_validator
 from starlette.datastructures import FormData
 
+from app.inquiries.paste import SplitText, split_numbered
 from app.models import Classification, Inquiry
 from app.programmes.schemas import Marked, parse_classification, parse_date
 from app.text import clean_text, small_int
 
 MAX_ITEM_NUMBER = 999
 MAX_LINKS = 200
+NO_NUMBERED_QUESTIONS = ("No numbered questions were found. Start each question on a new line "
+                         "with its number, e.g. “1.” or “Frage 1:”.")
 
 
 def parse_day(value: Any) -> date | None:
@@ -206,6 +209,23 @@ class InquiryForm:
     def merge_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
             self.errors.setdefault(name, message)
+
+    def pasted_questions(self) -> SplitText:
+        """The questions pasted on the create form, split into items (none if nothing was
+        pasted); a problem with them goes into `errors`."""
+        text = self.values.get("questions", "")
+        if not text.strip():
+            return SplitText("", [])
+        try:
+            text = clean_text(text, label="The pasted questions", max_length=100_000,
+                              multiline=True)
+        except ValueError as exc:
+            self.errors["questions"] = str(exc)
+            return SplitText("", [])
+        split = split_numbered(text)
+        if not split.items:
+            self.errors["questions"] = NO_NUMBERED_QUESTIONS
+        return split
 
     def typed_marking(self) -> Classification | None:
         try:

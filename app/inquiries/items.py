@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import ValidationFailed
-from app.inquiries.forms import ItemInput
+from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
 from app.inquiries.service import delete_evidence
 from app.models import AnswerItem, Classification, Inquiry, InquiryItem
@@ -115,9 +115,7 @@ def paste_items(session: Session, inquiry: Inquiry, text: str,
     """The numbered questions in `text`, appended after the existing items in their order."""
     pasted = split_numbered(text).items
     if not pasted:
-        raise ValidationFailed({"questions": "No numbered questions were found. Start each "
-                                             "question on a new line with its number, "
-                                             "e.g. “1.” or “Frage 1:”."})
+        raise ValidationFailed({"questions": NO_NUMBERED_QUESTIONS})
     start = next_number(inquiry)
     if start + len(pasted) - 1 > 999:
         raise ValidationFailed({"questions": "That many questions would number past 999."})

@@ -20,7 +20,6 @@ from app.inquiries.deadlines import DeadlineRule
 from app.inquiries.forms import (
     ExtensionInput, InquiryForm, WithdrawalInput, messages,
 )
-from app.inquiries.paste import split_numbered
 from app.models import Classification, Inquiry
 from app.templating import is_htmx, keep_list_url, render
 from app.text import small_int
@@ -143,20 +142,14 @@ def _save(request: Request, session, editor, submitted: FormData, inquiry: Inqui
     """Save the form, or show it again with what was typed and a message at each bad field."""
     form = InquiryForm.from_form_data(submitted)
     data = form.validate(editor.user.clearance)
-    questions = []
-    if inquiry is None and form.values.get("questions", "").strip():
-        split = split_numbered(form.values["questions"])
-        questions = split.items
-        if not questions:
-            form.errors["questions"] = ("No numbered questions were found. Start each question "
-                                        "on a new line with its number, e.g. “1.”.")
-        elif data is not None and not data.preamble and split.preamble:
-            data.preamble = split.preamble[:20000]
+    pasted = form.pasted_questions() if inquiry is None else None
+    if pasted is not None and data is not None and not data.preamble:
+        data.preamble = pasted.preamble[:20000]  # the text before the first question
     conflict = None
     if data is not None and not form.errors:
         try:
             if inquiry is None:
-                inquiry = service.create_inquiry(session, data, questions)
+                inquiry = service.create_inquiry(session, data, pasted.items)
             else:
                 service.update_inquiry(session, inquiry, data, form.version)
         except ValidationFailed as exc:

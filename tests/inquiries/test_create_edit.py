@@ -90,6 +90,8 @@ BAD_INPUT = [
                  "No programme has the reference code “NO-SUCH-1”", id="unknown-programme"),
     pytest.param({"title": "<script>x</script>"}, "title", "must not contain HTML tags",
                  id="html-in-title"),
+    pytest.param({"questions": "1. Wer?\n2. <script>x</script>"}, "questions",
+                 "must not contain HTML tags", id="html-in-pasted-questions"),
     pytest.param({"classification": "secret"}, "classification",
                  "Choose public, restricted or confidential.", id="bad-marking"),
 ]
@@ -99,7 +101,8 @@ class TestRefusedCreate:
     @pytest.mark.parametrize(("overrides", "field", "message"), BAD_INPUT)
     def test_refused_with_message_next_to_the_field_and_nothing_saved(self, client, db,
                                                                       overrides, field, message):
-        response = client.post("/inquiries", data=inquiry_form(questions=QUESTIONS, **overrides))
+        response = client.post("/inquiries",
+                               data=inquiry_form(**{"questions": QUESTIONS, **overrides}))
         assert response.status_code == 422
         assert message in field_error(response.text, field)
         assert "Nothing has been saved" in response.text
