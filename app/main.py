@@ -24,6 +24,8 @@ from app.dashboard.routes import router as dashboard_router
 from app.errors import Forbidden, NotAuthenticated, NotFound
 from app.hearings.routes import router as hearing_router
 from app.inquiries.answer_routes import router as answer_router
+from app.inquiries.item_routes import router as inquiry_item_router
+from app.inquiries.routes import router as inquiry_router
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
 from app.safeguards.routes import router as safeguard_router
@@ -51,8 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(note_router)
     app.include_router(hearing_router)
     app.include_router(safeguard_router)
-    app.include_router(admin_router)
+    app.include_router(inquiry_router)
+    app.include_router(inquiry_item_router)
     app.include_router(answer_router)
+    app.include_router(admin_router)
 
     @app.get("/health", include_in_schema=False)
     def health():

@@ -100,3 +100,12 @@ def render(
     )
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def keep_list_url(request: Request, response: HTMLResponse, url: str) -> HTMLResponse:
+    """After an htmx update of a list, show its clean address for bookmarking. Sorting and
+    paging add to the history; each keystroke or filter change only replaces the current entry."""
+    if is_htmx(request):
+        header = "HX-Push-Url" if request.headers.get("HX-Boosted") else "HX-Replace-Url"
+        response.headers[header] = url
+    return response

@@ -10,6 +10,10 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
+from app.inquiries import service as inquiries
+from app.inquiries.forms import InquiryInput, ItemInput
+from app.inquiries.items import add_item, next_number
+from app.inquiries.paste import PastedItem
 from app.main import create_app
 from app.hearings import service as hearings
 from app.hearings.forms import HearingInput
@@ -40,12 +44,16 @@ EDIT_PAGE = expect(members=403, staff=200)
 DELETE_PAGE = {**EDIT_PAGE, "staff_public": 403}
 ADMIN_PAGE = expect(members=403, admin=200)
 
+# Removing an item of a submitted inquiry removes its answer too: only for staff who see everything.
+ITEM_REMOVAL = {**expect(members=403, staff=303), "staff_public": 403}
+
 # (method, path template) -> (form to send, expected status per role). Order matters: routes
 # that delete or sign out come last. {p} is a public programme, {d} one to delete, {n} a public
 # note on {p}, {m} a note to delete, {u} an account for the administrator to change, {t} a
 # calendar token that opens no feed, {h} a public hearing with {a} and {ad} on its agenda, {hd}
-# a hearing to delete, {c} a criterion, {i} a public inquiry with a public answer, {f} a public
-# file of it, {fd} one to delete, {ia} an inquiry whose answer is removed.
+# a hearing to delete, {c} a criterion; {i} a public, submitted inquiry about {p}, {it} and
+# {itd} public items of it, {di} an inquiry to delete; {ai} a public inquiry with a public
+# answer, {f} a public file of it, {fd} one to delete, {ia} an inquiry whose answer is removed.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -93,12 +101,31 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/users/{u}/deactivate"): ({}, expect(members=403, admin=303)),
     ("POST", "/admin/users/{u}/activate"): ({}, expect(members=403, admin=303)),
     ("GET", "/admin/audit"): (None, ADMIN_PAGE),
-    ("GET", "/inquiries/{i}/answer"): (None, EDIT_PAGE),
-    ("POST", "/inquiries/{i}/answer"): ({}, expect(members=403, staff=422)),
-    ("GET", "/inquiries/{i}/answer/delete"): (None, DELETE_PAGE),
-    ("POST", "/inquiries/{i}/answer/attachments"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries"): (None, READ),
+    ("GET", "/inquiries/new"): (None, EDIT_PAGE),
+    ("POST", "/inquiries"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}"): (None, READ),
+    ("GET", "/inquiries/{i}/edit"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/edit"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/extensions"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/withdraw"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/withdraw/undo"): ({}, expect(members=403, staff=303)),
+    ("POST", "/inquiries/{i}/items"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/items/paste"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{i}/items/{it}/edit"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{i}/items/{it}/edit"): ({}, expect(members=403, staff=422)),
+    ("POST", "/inquiries/{i}/items/{it}/move"): ({"direction": "down"},
+                                                 expect(members=403, staff=303)),
+    ("GET", "/inquiries/{i}/delete"): (None, DELETE_PAGE),
+    ("POST", "/inquiries/{i}/items/{itd}/delete"): ({}, ITEM_REMOVAL),
+    ("POST", "/inquiries/{di}/delete"): ({}, {**expect(members=403, staff=303),
+                                              "staff_public": 403}),
+    ("GET", "/inquiries/{ai}/answer"): (None, EDIT_PAGE),
+    ("POST", "/inquiries/{ai}/answer"): ({}, expect(members=403, staff=422)),
+    ("GET", "/inquiries/{ai}/answer/delete"): (None, DELETE_PAGE),
+    ("POST", "/inquiries/{ai}/answer/attachments"): ({}, expect(members=403, staff=422)),
     ("GET", "/attachments/{f}"): (None, READ),
-    ("POST", "/inquiries/{i}/follow-up"): ({}, expect(members=403, staff=303)),
+    ("POST", "/inquiries/{ai}/follow-up"): ({}, expect(members=403, staff=303)),
     ("POST", "/attachments/{fd}/delete"): ({}, expect(members=403, staff=303)),
     # Removing an answer removes all it holds: only for staff who see everything.
     ("POST", "/inquiries/{ia}/answer/delete"): ({}, {**expect(members=403, staff=303),
@@ -124,10 +151,17 @@ CLASSIFIED_ROUTES = [
     ("POST", "/programmes/{x}/edit"),
     ("POST", "/programmes/{x}/delete"), ("GET", "/programmes/{p}/notes/{xn}/edit"),
     ("POST", "/programmes/{p}/notes/{xn}/delete"), ("POST", "/hearings/{xh}/delete"),
-    ("GET", "/inquiries/{xi}/answer"), ("POST", "/inquiries/{xi}/answer"),
-    ("GET", "/inquiries/{xi}/answer/delete"), ("POST", "/inquiries/{xi}/answer/attachments"),
-    ("POST", "/inquiries/{xi}/follow-up"), ("GET", "/attachments/{xf}"),
-    ("POST", "/attachments/{xf}/delete"), ("POST", "/inquiries/{xi}/answer/delete"),
+    ("GET", "/inquiries/{xai}/answer"), ("POST", "/inquiries/{xai}/answer"),
+    ("GET", "/inquiries/{xai}/answer/delete"), ("POST", "/inquiries/{xai}/answer/attachments"),
+    ("POST", "/inquiries/{xai}/follow-up"), ("GET", "/attachments/{xf}"),
+    ("POST", "/attachments/{xf}/delete"), ("POST", "/inquiries/{xai}/answer/delete"),
+    ("GET", "/inquiries/{xi}"), ("GET", "/inquiries/{xi}/edit"), ("POST", "/inquiries/{xi}/edit"),
+    ("POST", "/inquiries/{xi}/extensions"), ("POST", "/inquiries/{xi}/withdraw"),
+    ("POST", "/inquiries/{xi}/withdraw/undo"), ("POST", "/inquiries/{xi}/items"),
+    ("POST", "/inquiries/{xi}/items/paste"), ("GET", "/inquiries/{xi}/delete"),
+    ("GET", "/inquiries/{i}/items/{xit}/edit"), ("POST", "/inquiries/{i}/items/{xit}/edit"),
+    ("POST", "/inquiries/{i}/items/{xit}/move"), ("POST", "/inquiries/{i}/items/{xit}/delete"),
+    ("POST", "/inquiries/{xi}/delete"),
 ]
 
 
@@ -149,15 +183,15 @@ def app_routes() -> set[tuple[str, str]]:
 def _template(path: str) -> str:
     for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
                               ("token", "t"), ("hearing_id", "h"), ("agenda_item_id", "a"),
-                              ("criterion_id", "c"), ("inquiry_id", "i"),
+                              ("criterion_id", "c"), ("inquiry_id", "i"), ("item_id", "it"),
                               ("attachment_id", "f")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
 
 # Records made to be deleted stand in for the route's ordinary placeholder.
-TO_DELETE = {"{d}": "{p}", "{m}": "{n}", "{ia}": "{i}", "{hd}": "{h}", "{ad}": "{a}",
-             "{fd}": "{f}"}
+TO_DELETE = {"{d}": "{p}", "{m}": "{n}", "{ia}": "{i}", "{ai}": "{i}", "{di}": "{i}",
+             "{itd}": "{it}", "{hd}": "{h}", "{ad}": "{a}", "{fd}": "{f}"}
 
 
 def _canonical(path: str) -> str:
@@ -208,6 +242,25 @@ def _hearings(session, ids: dict) -> dict:
     return found
 
 
+def _inquiry(session, title: str, level: Classification, questions: list[str],
+             programmes: list[str] = ()) -> tuple[int, list[int]]:
+    """An inquiry submitted on 2026-03-02, and the ids of its items."""
+    data = InquiryInput.model_validate({
+        "inquiry_type": "minor_interpellation", "title": title, "submitted_on": "2026-03-02",
+        "ministries": ["BMVg"], "programmes": list(programmes),
+        "classification": level.name.lower(),
+    })
+    pasted = [PastedItem(n, text) for n, text in enumerate(questions, start=1)]
+    inquiry = inquiries.create_inquiry(session, data, pasted)
+    return inquiry.id, [item.id for item in inquiry.items]
+
+
+def _restricted_item(session, inquiry_id: int, text: str) -> int:
+    inquiry = inquiries.get_inquiry(session, inquiry_id)
+    return add_item(session, inquiry, ItemInput.model_validate(
+        {"number": str(next_number(inquiry)), "text": text, "classification": "restricted"})).id
+
+
 @pytest.fixture
 def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
     engine, session = system_session(empty_db)
@@ -220,6 +273,12 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
                    xn=_note(session, ids["p"], "Restricted note", Classification.RESTRICTED))
         ids["t"] = "no-such-calendar-token-0123456789abcdefghij"
         ids.update(_hearings(session, ids))
+        ids["i"], (ids["it"], ids["itd"]) = _inquiry(
+            session, "Public inquiry", Classification.PUBLIC, ["First?", "Second?"], ["PUB-1"])
+        ids["xit"] = _restricted_item(session, ids["i"], "Restricted question")
+        ids["di"], _ = _inquiry(session, "Inquiry to delete", Classification.PUBLIC, ["Gone?"])
+        ids["xi"], _ = _inquiry(session, "Restricted inquiry", Classification.RESTRICTED,
+                                ["Hidden?"])
         ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
         if ids["u"] is None:
             from app.accounts.service import create_user
@@ -234,19 +293,19 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
 
 
 def _inquiries(data_dir, db_path) -> dict[str, int]:
-    """{i}: a public inquiry whose public answer has an evasive item (so it can be followed up),
-    with public files {f} and {fd} and a restricted file {xf}; {ia}: an inquiry whose answer is
-    removed; {xi}: a restricted inquiry with its restricted answer."""
+    """{ai}: a public inquiry whose public answer has an evasive item (so it can be followed
+    up), with public files {f} and {fd} and a restricted file {xf}; {ia}: an inquiry whose answer
+    is removed; {xai}: a restricted inquiry with its restricted answer."""
     public, restricted = Classification.PUBLIC, Classification.RESTRICTED
-    ids = {"i": store_inquiry(db_path, items=2), "ia": store_inquiry(db_path, items=1),
-           "xi": store_inquiry(db_path, items=1, classification=restricted)}
-    store_answer(db_path, ids["i"], assessments={
+    ids = {"ai": store_inquiry(db_path, items=2), "ia": store_inquiry(db_path, items=1),
+           "xai": store_inquiry(db_path, items=1, classification=restricted)}
+    store_answer(db_path, ids["ai"], assessments={
         1: ("Evasive.", Assessment.EVASIVE, None, public)})
     store_answer(db_path, ids["ia"])
-    store_answer(db_path, ids["xi"], classification=restricted, assessments={
+    store_answer(db_path, ids["xai"], classification=restricted, assessments={
         1: ("Partly.", Assessment.PARTIAL, None, restricted)})
-    ids.update(f=store_attachment(data_dir, ids["i"]), fd=store_attachment(data_dir, ids["i"]),
-               xf=store_attachment(data_dir, ids["i"], classification=restricted))
+    ids.update(f=store_attachment(data_dir, ids["ai"]), fd=store_attachment(data_dir, ids["ai"]),
+               xf=store_attachment(data_dir, ids["ai"], classification=restricted))
     return ids
 
 
@@ -274,7 +333,8 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     that does not exist gets (404, or 403 where the role may not use the route at all)."""
     live, ids = world
     http = client_for(live, role)
-    missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996, xi=999_995, xf=999_994)
+    missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996, xi=999_995, xf=999_994,
+                   xit=999_993, xai=999_992)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code

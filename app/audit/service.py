@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.clearance import reader_clearance
 from app.models import AuditEvent
+from app.paging import Paged
 from app.text import small_int
 
 RECORD_TYPES = {
@@ -50,15 +51,11 @@ class AuditFilters:
 
 
 @dataclass
-class AuditPage:
+class AuditPage(Paged):
     events: list[AuditEvent]
     total: int
     page: int
     page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
 
 
 def visible_events(session: Session):
@@ -110,3 +107,18 @@ def changed_since_message(session: Session, record_type: str, record_id: int) ->
     return (f"This record was changed{who} since you opened it. Your changes have not been "
             "saved; they are still in the form below. Check the current version, then save "
             "again to replace it with yours.")
+
+
+def history_of(session: Session, record_type: str, record_id: int,
+               limit: int = 100) -> list[AuditEvent]:
+    """Events on a record (a programme, an inquiry) and on its parts, newest first, as far as
+    the reader may see."""
+    return list(session.exec(
+        visible_events(session)
+        .where(sa.or_(
+            sa.and_(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id),
+            sa.and_(AuditEvent.parent_type == record_type, AuditEvent.parent_id == record_id),
+        ))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ))

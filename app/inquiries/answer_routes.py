@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from app.access import AUTHENTICATED, EditorDep, ViewerDep
+from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
 from app.clearance import note_marking
 from app.db import SessionDep
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -29,16 +29,9 @@ router = APIRouter(dependencies=AUTHENTICATED)
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-def require_full_clearance(editor: EditorDep):
-    """Removing an answer removes every item and file of it; only someone who sees all of them
-    may. The rule does not depend on the answer, so it tells nobody what an answer holds."""
-    if editor.user.clearance < Classification.CONFIDENTIAL:
-        raise Forbidden("Removing an answer needs confidential clearance, because it removes "
-                        "every part of it. Ask a colleague with that clearance.")
-    return editor
-
-
-DeleterDep = Annotated[object, Depends(require_full_clearance)]
+# Removing an answer removes every item and file of it, seen or not.
+DeleterDep = Annotated[object, Depends(full_clearance_to_delete(
+    "answer", "every part of it"))]
 
 
 def _store(request: Request) -> AttachmentStore:

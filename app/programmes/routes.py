@@ -1,6 +1,7 @@
 """HTML routes of the programme register: list, page, chart, create, edit, delete."""
 
 import re
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -14,12 +15,13 @@ from app.config import Settings
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
+from app.inquiries.service import inquiries_about
 from app.models import Classification, Programme
 from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
 from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
 from app.safeguards import service as safeguards
-from app.templating import is_htmx, render
+from app.templating import keep_list_url, render
 from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -57,12 +59,7 @@ def programme_list(request: Request, session: SessionDep, settings: SettingsDep,
         "deleted": request.query_params.get("deleted") == "1",
     }
     response = render(request, "programmes/list.html", context, block="results")
-    if is_htmx(request):
-        # A clean address for bookmarking. Sorting and paging add to the history; each
-        # keystroke or filter change only replaces the current entry.
-        header = "HX-Push-Url" if request.headers.get("HX-Boosted") else "HX-Replace-Url"
-        response.headers[header] = _list_url(filters)
-    return response
+    return keep_list_url(request, response, _list_url(filters))
 
 
 def _list_url(filters: search.ProgrammeFilters, **changes) -> str:
@@ -93,6 +90,8 @@ def programme_detail(request: Request, programme_id: ProgrammeId, session: Sessi
         "has_unverified": any(s.confidence.value == "unverified" for s in programme.sources),
         "history": service.programme_history(session, programme.id),
         "scorecard": safeguards.scorecard(session, programme),
+        "inquiries": inquiries_about(session, programme.id,
+                                     request.app.state.settings.working_calendar, date.today()),
     })
 
 

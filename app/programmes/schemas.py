@@ -75,6 +75,21 @@ def parse_classification(value: Any) -> Classification:
         raise ValueError("Choose public, restricted or confidential.") from None
 
 
+def parse_date(value: Any, example: str) -> date | None:
+    """A date typed as YYYY-MM-DD (None if left empty); a clear ValueError for anything else."""
+    if isinstance(value, date) or value is None:
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"Enter a real date as YYYY-MM-DD, e.g. {example}.") from None
+
+
 class Marked(BaseModel):
     """Input that carries a classification; checked against the author's own clearance."""
 
@@ -277,17 +292,7 @@ class ProgrammeInput(Marked):
     @field_validator("start_date", "end_date", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date | None:
-        if isinstance(value, date) or value is None:
-            return value
-        text = str(value).strip()
-        if not text:
-            return None
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("Enter a real date as YYYY-MM-DD, e.g. 2021-11-19.") from None
+        return parse_date(value, example="2021-11-19")
 
     @field_validator("status", mode="before")
     @classmethod

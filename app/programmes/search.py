@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.clearance import note_marking
 from app.formatting import countries_matching
+from app.paging import Paged, url_params
 from app.models import (
     AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
     ProgrammeStatus,
@@ -81,8 +82,7 @@ class ProgrammeFilters:
             "dir": "desc" if self.descending else "",
             "page": str(self.page) if self.page > 1 else "",
         }
-        values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
-        return {k: v for k, v in values.items() if v}
+        return url_params(values, changes)
 
     @property
     def active(self) -> bool:
@@ -104,25 +104,13 @@ class MoneyTotal:
 
 
 @dataclass
-class ProgrammePage:
+class ProgrammePage(Paged):
     programmes: list[Programme]
     total: int
     page: int
     page_size: int
     totals: list[MoneyTotal]
     row_totals: dict[int, list[MoneyTotal]] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-    @property
-    def first_row(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_row(self) -> int:
-        return min(self.total, self.page * self.page_size)
 
 
 def list_instruments(session: Session) -> list[Instrument]:

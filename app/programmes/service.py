@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message, visible_events
+from app.audit.service import changed_since_message, history_of
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import (
     AuditEvent, Classification, FundingKind, FundingLine, InquiryProgramme, Instrument, Programme,
@@ -236,13 +236,4 @@ def delete_note(session: Session, note: ProgrammeNote) -> None:
 
 def programme_history(session: Session, programme_id: int, limit: int = 100) -> list[AuditEvent]:
     """Events on the programme and on its parts, newest first, as far as the reader may see."""
-    events = list(session.exec(
-        visible_events(session)
-        .where(sa.or_(
-            sa.and_(AuditEvent.record_type == "programme", AuditEvent.record_id == programme_id),
-            sa.and_(AuditEvent.parent_type == "programme", AuditEvent.parent_id == programme_id),
-        ))
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
-    ))
-    return events
+    return history_of(session, "programme", programme_id, limit)

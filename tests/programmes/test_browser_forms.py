@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.models import Programme
 from tests.factories import row_counts
-from tests.forms import form_fields, with_values
+from tests.forms import as_form_data, form_fields, with_values
 
 
 def test_new_form_as_a_browser_fills_it_saves(client, db):
@@ -16,7 +16,7 @@ def test_new_form_as_a_browser_fills_it_saves(client, db):
         reference_code="UK-CSSF-TEST", title="Test programme", instrument="UK_CSSF",
         recipient_country="UA", kinds=["advisory"],
     )
-    response = client.post("/programmes", data=_as_dict(fields))
+    response = client.post("/programmes", data=as_form_data(fields))
     assert response.status_code == 303, _errors(response.text)
     assert row_counts(db) == {"Programme": 1, "FundingLine": 0, "Source": 0}
 
@@ -26,7 +26,7 @@ def test_every_demo_programme_saves_unchanged_from_its_edit_form(demo_client, db
     for programme_id in ids:
         page = demo_client.get(f"/programmes/{programme_id}/edit").text
         fields = form_fields(page, f"/programmes/{programme_id}/edit") + [("action", "save")]
-        response = demo_client.post(f"/programmes/{programme_id}/edit", data=_as_dict(fields))
+        response = demo_client.post(f"/programmes/{programme_id}/edit", data=as_form_data(fields))
         assert response.status_code == 303, (programme_id, _errors(response.text))
     before = row_counts(db)
     assert before["Programme"] == len(ids)
@@ -38,19 +38,11 @@ def test_added_blank_row_does_not_block_saving(client, db):
         form_fields(page, "/programmes") + [("action", "add-funding")],
         reference_code="X-1", title="T", instrument="EPF", recipient_country="GE",
         kinds=["training"])
-    page = client.post("/programmes", data=_as_dict(fields)).text
+    page = client.post("/programmes", data=as_form_data(fields)).text
     fields = form_fields(page, "/programmes") + [("action", "save")]
     assert sum(1 for name, _ in fields if name.endswith("-currency")) == 2
-    response = client.post("/programmes", data=_as_dict(fields))
+    response = client.post("/programmes", data=as_form_data(fields))
     assert response.status_code == 303, _errors(response.text)
-
-
-def _as_dict(fields):
-    """httpx form data: repeated names become lists."""
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(value)
-    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
 
 
 def _errors(html: str) -> list[str]:
