@@ -11,8 +11,9 @@ from app.audit.service import changed_since_message
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.answer_form import AnswerInput, received_on_problem
 from app.inquiries.attachments import AttachmentStore
+from app.inquiries.service import delete_evidence
 from app.models import (
-    Answer, AnswerItem, Classification, Inquiry, Ministry, SafeguardEvidence, utcnow,
+    Answer, AnswerItem, Classification, Inquiry, Ministry, utcnow,
 )
 
 HIDDEN_ITEM_MESSAGE = (
@@ -108,11 +109,8 @@ def delete_answer(session: Session, answer: Answer, store: AttachmentStore) -> N
 
     Only a reader who sees everything may do this (the route requires full clearance), so
     nothing is destroyed that the person deleting could not see."""
-    item_ids = [item.id for item in answer.items]
-    evidence = session.exec(
-        select(SafeguardEvidence).where(SafeguardEvidence.answer_item_id.in_(item_ids))
-    ).all() if item_ids else []
-    for part in (*evidence, *answer.items, *answer.attachments):
+    delete_evidence(session, answer.items)
+    for part in (*answer.items, *answer.attachments):
         session.delete(part)
     store.remove_after_commit(session, [a.stored_name for a in answer.attachments])
     session.delete(answer)

@@ -15,6 +15,7 @@ from app.audit.service import RECORD_TYPES
 from app.clearance import note_marking
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
+from app.inquiries.attachments import AttachmentStore
 from app.inquiries import items, search, service
 from app.inquiries.deadlines import DeadlineRule
 from app.inquiries.forms import (
@@ -261,6 +262,8 @@ def inquiry_delete_confirm(request: Request, inquiry_id: InquiryId, session: Ses
 
 
 @router.post("/inquiries/{inquiry_id}/delete", name="inquiry_delete")
-def inquiry_delete(inquiry_id: InquiryId, session: SessionDep, editor: DeleterDep):
-    service.delete_inquiry(session, service.get_inquiry(session, inquiry_id))
+def inquiry_delete(request: Request, inquiry_id: InquiryId, session: SessionDep,
+                   editor: DeleterDep):
+    service.delete_inquiry(session, service.get_inquiry(session, inquiry_id),
+                           AttachmentStore(request.app.state.settings.data_dir))
     return RedirectResponse("/inquiries?deleted=1", status_code=303)

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from app.audit.service import changed_since_message, history_of
+from app.inquiries.attachments import AttachmentStore
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.deadlines import DeadlineRule, DueDate, Extension, WorkingCalendar, \
     compute_due_date
@@ -322,7 +323,7 @@ def set_withdrawal(session: Session, inquiry: Inquiry, withdrawn_on: date | None
             session, "inquiry", inquiry.id)}) from None
 
 
-def delete_inquiry(session: Session, inquiry: Inquiry) -> None:
+def delete_inquiry(session: Session, inquiry: Inquiry, store: AttachmentStore) -> None:
     """Delete an inquiry and everything it holds, each part with its own audit event.
 
     Only a reader who sees everything may do this (the route requires confidential clearance),
@@ -331,8 +332,7 @@ def delete_inquiry(session: Session, inquiry: Inquiry) -> None:
     answer = inquiry.answer
     if answer is not None:
         delete_evidence(session, answer.items)
-        # TODO(attachments): the files of these attachments stay in DATA_DIR/attachments;
-        # removing them belongs with the attachment store, after the transaction commits.
+        store.remove_after_commit(session, [a.stored_name for a in answer.attachments])
         session.delete(answer)  # with its items and attachments
         session.flush()
     for follow_up in follow_ups(session, inquiry.id):

@@ -348,15 +348,19 @@ class TestClearance:
         assert 'class="marking marking-restricted"' in response.text
 
 
+def _answer_with_a_file(client, inquiry_id: int, data_dir, db) -> None:
+    ids = item_ids(db, inquiry_id)
+    save(client, inquiry_id, answer_form(client, inquiry_id, received_on=RECEIVED,
+         **item_values(ids, 1, text="Answer.", assessment="complete")))
+    client.post(f"/inquiries/{inquiry_id}/answer/attachments", data={"classification":
+                "public"}, files={"file": ("answer.pdf", make_pdf(), "application/pdf")})
+    assert len(files_in(data_dir)) == 1
+
+
 class TestRemovingAnAnswer:
     def test_removal_deletes_items_and_files_each_with_an_audit_event(self, client, inquiry_id,
                                                                       data_dir, db):
-        ids = item_ids(db, inquiry_id)
-        save(client, inquiry_id, answer_form(client, inquiry_id, received_on=RECEIVED,
-             **item_values(ids, 1, text="Answer.", assessment="complete")))
-        client.post(f"/inquiries/{inquiry_id}/answer/attachments", data={"classification":
-                    "public"}, files={"file": ("answer.pdf", make_pdf(), "application/pdf")})
-        assert len(files_in(data_dir)) == 1
+        _answer_with_a_file(client, inquiry_id, data_dir, db)
         page = client.get(f"/inquiries/{inquiry_id}/answer/delete").text
         assert "with its 1 answered question" in page and "answer.pdf" in page
         response = client.post(f"/inquiries/{inquiry_id}/answer/delete")
@@ -367,6 +371,12 @@ class TestRemovingAnAnswer:
         deleted = {e.record_type for e in db.exec(
             select(AuditEvent).where(AuditEvent.action == "delete"))}
         assert deleted == {"answer", "answer_item", "attachment"}
+
+    def test_deleting_the_inquiry_removes_its_answer_files_too(self, client, inquiry_id,
+                                                               data_dir, db):
+        _answer_with_a_file(client, inquiry_id, data_dir, db)
+        assert client.post(f"/inquiries/{inquiry_id}/delete").status_code == 303
+        assert stored_attachments(db) == [] and files_in(data_dir) == []
 
     def test_removal_takes_the_safeguard_evidence_citing_it_along(self, client, empty_db, db):
         inquiry = store_inquiry(empty_db, items=1)
