@@ -149,10 +149,11 @@ def item_move(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep
 def item_delete(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep,
                 editor: EditorDep):
     inquiry, item = _inquiry_and_item(session, inquiry_id, item_id)
-    if items.removal_needs_clearance(inquiry, editor.user.clearance):
-        raise Forbidden("Once an inquiry is submitted, removing an item needs confidential "
-                        "clearance, because its answer and assessment go with it. Edit the "
-                        "item instead, or ask a colleague with that clearance.")
+    if (items.removal_needs_clearance(inquiry, editor.user.clearance)
+            or items.has_hidden_answer(session, item)):
+        raise Forbidden("Once an inquiry is submitted or answered, removing an item needs "
+                        "confidential clearance, because its answer and assessment go with it. "
+                        "Edit the item instead, or ask a colleague with that clearance.")
     number = item.number
     items.delete_item(session, inquiry, item)
     return _changed(request, session, inquiry_id, "removed", number, focus="items-heading")

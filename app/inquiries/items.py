@@ -10,6 +10,7 @@ An editor renumbers on purpose, by editing a number or moving an item.
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.clearance import reading_everything
 from app.errors import ValidationFailed
 from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
@@ -96,6 +97,17 @@ def removal_needs_clearance(inquiry: Inquiry, clearance: Classification) -> bool
     classified above the editor's clearance; removing an item removes them too. So only an
     editor who sees everything may remove one. Drafts have no answer and are edited freely."""
     return inquiry.submitted_on is not None and clearance < Classification.CONFIDENTIAL
+
+
+def has_hidden_answer(session: Session, item: InquiryItem) -> bool:
+    """Whether the item has an answer above the reader's clearance, which removing the item
+    would destroy unseen. Drafts can have one too: an answered inquiry whose tabling date is
+    not known has no submitted date."""
+    query = select(AnswerItem.id).where(AnswerItem.item_id == item.id)
+    seen = len(session.exec(query).all())
+    with reading_everything(session):
+        held = len(session.exec(query).all())
+    return held > seen
 
 
 def delete_item(session: Session, inquiry: Inquiry, item: InquiryItem) -> None:
