@@ -36,8 +36,9 @@ def unsatisfactory_items(inquiry: Inquiry) -> list[tuple[InquiryItem, AnswerItem
 
 
 def create_follow_up(session: Session, inquiry: Inquiry) -> Inquiry:
-    """A draft with the original's type, ministries and programmes and marking, whose items
-    quote each unsatisfactory question and its answer; ValidationFailed if there is none."""
+    """A draft with the original's type, ministries, programmes and marking (or its answer's,
+    if higher), whose items quote each unsatisfactory question and its answer;
+    ValidationFailed if there is none."""
     if inquiry.answer is None:
         raise ValidationFailed({"follow_up": "This inquiry has no answer yet, so there is "
                                               "nothing to follow up."})
@@ -50,7 +51,9 @@ def create_follow_up(session: Session, inquiry: Inquiry) -> Inquiry:
     draft = Inquiry(
         inquiry_type_id=inquiry.inquiry_type_id, title=f"Follow-up: {inquiry.title}"[:300],
         asked_by=inquiry.asked_by, faction=inquiry.faction, preamble=_preamble(inquiry),
-        follow_up_of_id=inquiry.id, classification=inquiry.classification,
+        follow_up_of_id=inquiry.id,
+        # The preamble quotes the answer (its date and reference): as classified as it.
+        classification=max(inquiry.classification, inquiry.answer.classification),
     )
     session.add(draft)
     session.flush()
