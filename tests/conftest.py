@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -67,7 +68,14 @@ def migrated_db_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory, migrated_db_file) -> Path:
+def demo_loaded_on() -> date:
+    """The day the demo database was loaded as of: its examples are dated from it (a test that
+    runs past midnight still compares with the day the demo was made)."""
+    return date.today()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory, migrated_db_file, demo_loaded_on) -> Path:
     """A migrated database with the demo register loaded through `load_demo_register`."""
     from app.demo.loader import load_demo_register
 
@@ -75,7 +83,7 @@ def demo_db_file(tmp_path_factory, migrated_db_file) -> Path:
     shutil.copy(migrated_db_file, path)
     engine, session = system_session(path)
     with session:
-        load_demo_register(session)
+        load_demo_register(session, today=demo_loaded_on)
     engine.dispose()
     return path
 

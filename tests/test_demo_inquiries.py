@@ -115,13 +115,13 @@ class TestLoadedInquiries:
         assert no_ministry.answer.ministry is None and not no_ministry.ministries
         assert "which ministry answered" in no_ministry.preamble
 
-    def test_answered_real_inquiries_are_never_drafts(self, demo_db, db):
+    def test_answered_real_inquiries_are_never_drafts(self, demo_db, db, demo_loaded_on):
         for inquiry in _real(_inquiries(db)):
-            assert _status(inquiry, date.today()) in (
+            assert _status(inquiry, demo_loaded_on) in (
                 InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED), inquiry.reference
 
-    def test_the_dashboard_has_something_in_every_state_today(self, demo_db, db):
-        today = date.today()
+    def test_the_dashboard_has_something_in_every_state_today(self, demo_db, db, demo_loaded_on):
+        today = demo_loaded_on
         inquiries = _inquiries(db)
         statuses = {_status(i, today) for i in inquiries}
         assert {InquiryStatus.OVERDUE, InquiryStatus.DUE_SOON, InquiryStatus.DRAFT,
@@ -176,8 +176,8 @@ class TestClassifiedAnnex:
 
 
 class TestHearings:
-    def test_an_upcoming_hearing_has_an_ordered_agenda(self, demo_db, db):
-        today = date.today()
+    def test_an_upcoming_hearing_has_an_ordered_agenda(self, demo_db, db, demo_loaded_on):
+        today = demo_loaded_on
         hearings = db.exec(select(Hearing).options(selectinload(Hearing.agenda))
                            .order_by(Hearing.held_on)).all()
         upcoming = [h for h in hearings if h.held_on > today]
