@@ -96,7 +96,8 @@ def agenda_add(request: Request, hearing_id: Id, session: SessionDep, editor: Ed
     except ValidationFailed as exc:
         session.rollback()
         return _agenda_refused(request, session, hearing, typed, exc.errors)
-    return _agenda_changed(request, session, hearing, "The programme was added to the agenda.")
+    return _agenda_changed(request, session, hearing, "The programme was added to the agenda.",
+                           focus="programme_id")
 
 
 @router.post("/hearings/{hearing_id}/agenda/{agenda_item_id}/move", name="agenda_move")
@@ -110,7 +111,7 @@ def agenda_move(request: Request, hearing_id: Id, agenda_item_id: Id, session: S
                                {"__all__": "Choose to move the item up or down."})
     service.move_agenda_item(session, hearing, item, up=direction == "up")
     return _agenda_changed(request, session, hearing, f"The item was moved {direction}.",
-                           moved=item.id)
+                           moved=item.id, focus=f"move-{direction}-{item.id}")
 
 
 @router.post("/hearings/{hearing_id}/agenda/{agenda_item_id}/delete", name="agenda_remove")
@@ -123,10 +124,11 @@ def agenda_remove(request: Request, hearing_id: Id, agenda_item_id: Id, session:
 
 
 def _agenda_changed(request, session, hearing: Hearing, announcement: str,
-                    moved: int | None = None):
-    """htmx gets the new agenda; a plain form goes back to the hearing page."""
+                    moved: int | None = None, focus: str = "agenda-heading"):
+    """htmx gets the new agenda, with the keyboard focus on what the person will want next (the
+    swap replaces the button they pressed); a plain form goes back to the hearing page."""
     if is_htmx(request):
-        return _render_page(request, session, hearing, announcement=announcement)
+        return _render_page(request, session, hearing, announcement=announcement, focus=focus)
     anchor = f"#agenda-item-{moved}" if moved else "#agenda"
     return RedirectResponse(f"/hearings/{hearing.id}{anchor}", status_code=303)
 
@@ -138,14 +140,34 @@ def _agenda_refused(request, session, hearing: Hearing, typed: dict, errors: dic
                         status_code=200 if is_htmx(request) else 422)
 
 
+def _focus_on_rendered(focus: str | None, agenda: list, choices: list) -> str | None:
+    """The element to focus, if it is on the new agenda: a move button gone because the item
+    reached an end hands over to the other one; the heading takes what is left."""
+    if focus is None:
+        return None
+    if focus == "programme_id":
+        return focus if choices else "agenda-heading"
+    if focus.startswith("move-"):
+        _, direction, item_id = focus.split("-")
+        ids = [entry.item.id for entry in agenda]
+        if len(ids) < 2 or int(item_id) not in ids:
+            return "agenda-heading"
+        if ids.index(int(item_id)) == (0 if direction == "up" else len(ids) - 1):
+            return f"move-{'down' if direction == 'up' else 'up'}-{item_id}"
+    return focus
+
+
 def _render_page(request, session, hearing: Hearing, *, typed=None, errors=None,
-                 announcement: str = "", status_code: int = 200):
+                 announcement: str = "", status_code: int = 200, focus: str | None = None):
+    agenda = service.agenda(session, hearing)
+    choices = [(str(p.id), f"{p.reference_code} — {p.title}"[:120])
+               for p in service.agenda_choices(session, hearing)] \
+        if request.state.viewer.can_edit else []
     return render(request, "hearings/detail.html", {
         "hearing": hearing,
-        "agenda": service.agenda(session, hearing),
-        "choices": [(str(p.id), f"{p.reference_code} — {p.title}"[:120])
-                    for p in service.agenda_choices(session, hearing)]
-        if request.state.viewer.can_edit else [],
+        "agenda": agenda,
+        "choices": choices,
+        "focus": _focus_on_rendered(focus, agenda, choices),
         "announcement": announcement,
         "typed": typed or {},
         "errors": errors or {},

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.inquiries import items, service
 from app.inquiries.forms import ItemInput, PasteInput, messages
-from app.inquiries.routes import ITEM_MESSAGES, detail_context
+from app.inquiries.routes import detail_context, item_message
 from app.models import Classification
 from app.templating import is_htmx, render
 
@@ -63,7 +63,7 @@ def _changed(request, session, inquiry_id: int, done: str, number: int, focus: s
     """After a change: the items block for htmx, else back to the page with a notice."""
     if is_htmx(request):
         context = detail_context(request, session, inquiry_id, focus=focus,
-                                 items_message=ITEM_MESSAGES[done].format(n=number))
+                                 items_message=item_message(done, number))
         return render(request, "inquiries/detail.html", context, block="items")
     return RedirectResponse(f"/inquiries/{inquiry_id}?done={done}&n={number}#{anchor}",
                             status_code=303)

@@ -35,8 +35,16 @@ FormDep = Annotated[FormData, Depends(read_form)]
 ITEM_MESSAGES = {
     "added": "Item {n} was added.", "saved": "Item {n} was saved.",
     "moved": "The item is now number {n}.", "removed": "Item {n} was removed.",
-    "pasted": "{n} item(s) were added from the pasted text.",
+    "pasted": "{n} items were added from the pasted text.",
 }
+
+
+def item_message(done: str, number: int) -> str:
+    """The notice for what a change to the items did; a single pasted item reads as one."""
+    if (done, number) == ("pasted", 1):
+        return "1 item was added from the pasted text."
+    return ITEM_MESSAGES[done].format(n=number)
+
 PAGE_MESSAGES = {
     "extended": "The deadline was extended.", "withdrawn": "The inquiry is marked withdrawn.",
     "restored": "The withdrawal was undone.",
@@ -86,7 +94,7 @@ def inquiry_detail(request: Request, inquiry_id: InquiryId, session: SessionDep,
     done, number = params.get("done", ""), small_int(params.get("n"), 4)
     context = detail_context(request, session, inquiry_id, full=True)
     if done in ITEM_MESSAGES and number is not None:
-        context["items_message"] = ITEM_MESSAGES[done].format(n=number)
+        context["items_message"] = item_message(done, number)
     context["page_message"] = PAGE_MESSAGES.get(done)
     return render(request, "inquiries/detail.html", context)
 

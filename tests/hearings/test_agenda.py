@@ -48,6 +48,10 @@ def agenda_codes(html: str) -> list[str]:
     return re.findall(r'<span class="ref">([A-Z-]+)</span>', section)
 
 
+def autofocused(html: str) -> list[str]:
+    return re.findall(r'<[^>]*\bid="([^"]+)"[^>]*\sautofocus\b', html)
+
+
 def stored_items(db) -> list[AgendaItem]:
     db.expire_all()
     return list(db.exec(select(AgendaItem).order_by(AgendaItem.position, AgendaItem.id)))
@@ -162,6 +166,24 @@ class TestWithHtmx:
         assert moved.status_code == 200 and agenda_codes(moved.text) == ["PUB-B", "PUB-A"]
         removed = client.post(f"{scene.url}/agenda/{b}/delete", headers=HTMX)
         assert removed.status_code == 200 and agenda_codes(removed.text) == ["PUB-A"]
+
+    def test_the_focus_stays_where_the_keyboard_user_will_want_it(self, client, scene, db):
+        # The swap replaces the button pressed: the new agenda says where the focus goes.
+        for programme_id in scene.public:
+            added = add(client, scene, programme_id, headers=HTMX)
+            assert autofocused(added.text) == ["programme_id"]  # ready to add another
+        a, c = item_of(db, scene.public[0]), item_of(db, scene.public[2])
+
+        def move(item: int, direction: str) -> list[str]:
+            return autofocused(client.post(f"{scene.url}/agenda/{item}/move",
+                                           data={"direction": direction}, headers=HTMX).text)
+
+        assert move(a, "down") == [f"move-down-{a}"]
+        assert move(a, "up") == [f"move-down-{a}"]   # first again: only "down" is left
+        assert move(c, "down") == [f"move-up-{c}"]   # already last
+        removed = client.post(f"{scene.url}/agenda/{c}/delete", headers=HTMX)
+        assert autofocused(removed.text) == ["agenda-heading"]
+        assert autofocused(client.get(scene.url).text) == []  # a page load leaves focus alone
 
     def test_the_agenda_forms_carry_htmx_and_plain_form_attributes(self, client, scene):
         add(client, scene, scene.public[0])

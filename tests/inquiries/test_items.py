@@ -210,7 +210,7 @@ class TestPaste:
         response = client.post(f"{inquiry}/items/paste", headers=HTMX, data={
             "questions": "1. Wer?\n2. Wann?\n3) Wo\nund warum?", "classification": "public"})
         assert response.status_code == 200 and is_items_block(response.text)
-        assert "3 item(s) were added from the pasted text." in response.text
+        assert "3 items were added from the pasted text." in response.text
         assert items_of(db, id_of(inquiry)) == [
             (1, "Erste Frage?"), (2, "Zweite Frage?"), (3, "Wer?"), (4, "Wann?"),
             (5, "Wo und warum?")]
@@ -219,7 +219,7 @@ class TestPaste:
     def test_plain_form_redirects_with_the_count(self, client, db, inquiry):
         response = client.post(f"{inquiry}/items/paste", data={"questions": "1. Wer?"})
         assert response.status_code == 303
-        assert "1 item(s) were added" in client.get(response.headers["location"]).text
+        assert "1 item was added from the pasted text." in client.get(response.headers["location"]).text
 
     def test_text_without_numbers_is_refused_and_kept(self, client, db, inquiry):
         response = client.post(f"{inquiry}/items/paste", headers=HTMX,
