@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # A number at the start of a line, in one of the usual forms.
 _NUMBER = re.compile(
-    r"^[ \t]*(?:zu[ \t]+)?(?:(?:frage|question|nr\.?|no\.?)[ \t]*)?\(?(\d{1,3})"
+    r"^[ \t]*(?P<named>(?:zu[ \t]+)?(?:(?:frage|question|nr\.?|no\.?)[ \t]*)?)\(?(\d{1,3})"
     r"[ \t]*[.):-](?!\d)[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -44,15 +44,19 @@ def _tidy(text: str) -> str:
 
 
 def split_numbered(text: str) -> SplitText:
-    """Items in the order they appear. A number counts as a new item only if it continues the
-    sequence (the next number, or 1 to start), so "in 2021. The..." inside a sentence at a line
-    start does not split a question in two."""
+    """Items in the order they appear. A bare number counts as a new item only if it continues
+    the sequence, so "15. März" at the start of a line does not split an answer in two; a named
+    one ("Zu Frage 5:") may skip ahead."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     starts: list[tuple[int, int, int]] = []  # (number, start of marker, start of text)
     expected = None
     for match in _NUMBER.finditer(text):
-        number = int(match.group(1))
-        if expected is None or number == expected:
+        number = int(match.group(2))
+        # A marker that names the question ("Zu Frage 5:") may skip numbers, as when questions
+        # are answered together; a bare "5." must be the next number, or it is a date or a
+        # list inside the text.
+        named = bool(match.group("named").strip())
+        if expected is None or number == expected or (named and number > expected):
             starts.append((number, match.start(), match.end()))
             expected = number + 1
     if not starts:

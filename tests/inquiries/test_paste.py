@@ -52,3 +52,15 @@ def test_text_without_numbers_is_all_preamble():
     split = split_numbered("Die Bundesregierung sieht von einer Antwort ab.")
     assert split.items == []
     assert split.preamble == "Die Bundesregierung sieht von einer Antwort ab."
+
+
+def test_named_answers_may_skip_questions_answered_together():
+    split = split_numbered("Zu Frage 1:\nJa.\nZu Frage 2:\nDie Fragen 2 bis 4 werden gemeinsam "
+                           "beantwortet.\nZu Frage 5:\nNein.")
+    assert [i.number for i in split.items] == [1, 2, 5]
+
+
+def test_a_bare_number_out_of_sequence_stays_inside_the_text():
+    split = split_numbered("1. Wann?\n2. Am\n15. März 2018 wurde geliefert.\n3. Wer?")
+    assert [i.number for i in split.items] == [1, 2, 3]
+    assert split.items[1].text == "Am 15. März 2018 wurde geliefert."
