@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
 from app.clearance import note_marking
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries import answers, attachments
 from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport, typed_marking
 from app.inquiries.attachments import AttachmentStore, UploadRefused
