@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
-from app.clearance import note_marking
+from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries import answers, attachments
@@ -19,7 +19,7 @@ from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport, 
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
 from app.inquiries.service import get_inquiry, state_of
-from app.models import Classification, Inquiry
+from app.models import Inquiry
 from app.programmes.routes import FormDep
 from app.templating import render
 
@@ -195,5 +195,5 @@ def _render(request: Request, session, inquiry: Inquiry, form: AnswerForm, *,
             inquiry.answer.classification if inquiry.answer else inquiry.classification, ceiling),
         "max_upload_mb": settings.max_upload_mb,
         "follow_up_items": unsatisfactory_items(inquiry),
-        "can_delete": ceiling >= Classification.CONFIDENTIAL,
+        "can_delete": sees_everything(ceiling),
     }, block=block, status_code=status_code)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from app.errors import ValidationFailed
 from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
+from app.clearance import sees_everything
 from app.inquiries.service import delete_evidence
 from app.models import AnswerItem, Classification, Inquiry, InquiryItem
 
@@ -95,7 +96,7 @@ def removal_needs_clearance(inquiry: Inquiry, clearance: Classification) -> bool
     """Once an inquiry is submitted, its items may have answers and assessments, perhaps
     classified above the editor's clearance; removing an item removes them too. So only an
     editor who sees everything may remove one. Drafts have no answer and are edited freely."""
-    return inquiry.submitted_on is not None and clearance < Classification.CONFIDENTIAL
+    return inquiry.submitted_on is not None and not sees_everything(clearance)
 
 
 def delete_item(session: Session, inquiry: Inquiry, item: InquiryItem) -> None:

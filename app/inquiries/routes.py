@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.audit.service import RECORD_TYPES
-from app.clearance import note_marking
+from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
 from app.inquiries.attachments import AttachmentStore
@@ -117,7 +117,7 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
             follow_up_of=service.follow_up_of(session, inquiry),
             follow_ups=service.follow_ups(session, inquiry.id),
             history=service.inquiry_history(session, inquiry.id),
-            can_delete=viewer.user.clearance >= Classification.CONFIDENTIAL,
+            can_delete=sees_everything(viewer.user.clearance),
             today=date.today(), record_types=RECORD_TYPES,
         )
     context.update(extra)
