@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from app import clock
 from app.clearance import set_reader_clearance
 from app.demo.inquiries import due_soon_submission
 from app.demo.inquiry_file import DEMO_LABEL, demo_inquiry_file
@@ -117,11 +118,11 @@ class TestLoadedInquiries:
 
     def test_answered_real_inquiries_are_never_drafts(self, demo_db, db):
         for inquiry in _real(_inquiries(db)):
-            assert _status(inquiry, date.today()) in (
+            assert _status(inquiry, clock.today()) in (
                 InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED), inquiry.reference
 
     def test_the_dashboard_has_something_in_every_state_today(self, demo_db, db):
-        today = date.today()
+        today = clock.today()
         inquiries = _inquiries(db)
         statuses = {_status(i, today) for i in inquiries}
         assert {InquiryStatus.OVERDUE, InquiryStatus.DUE_SOON, InquiryStatus.DRAFT,
@@ -177,7 +178,7 @@ class TestClassifiedAnnex:
 
 class TestHearings:
     def test_an_upcoming_hearing_has_an_ordered_agenda(self, demo_db, db):
-        today = date.today()
+        today = clock.today()
         hearings = db.exec(select(Hearing).options(selectinload(Hearing.agenda))
                            .order_by(Hearing.held_on)).all()
         upcoming = [h for h in hearings if h.held_on > today]

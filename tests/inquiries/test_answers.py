@@ -2,11 +2,12 @@
 items, everything refused with a clear message and nothing half-saved, stale saves, clearance."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from app import clock
 from app.audit.recorder import SYSTEM, set_actor
 from app.models import (
     Answer, AnswerItem, Assessment, AuditEvent, Classification, Rating, RefusalReason,
@@ -174,7 +175,7 @@ class TestBadInput:
         assert stored_answer(db, draft) is None
 
     def test_received_in_the_future(self, client, inquiry_id, db):
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (clock.today() + timedelta(days=1)).isoformat()
         response = save(client, inquiry_id, answer_form(client, inquiry_id,
                                                         received_on=tomorrow))
         assert response.status_code == 422
