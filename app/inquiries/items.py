@@ -10,10 +10,10 @@ An editor renumbers on purpose, by editing a number or moving an item.
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.clearance import sees_everything
 from app.errors import ValidationFailed
 from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
-from app.clearance import sees_everything
 from app.inquiries.service import delete_evidence
 from app.models import AnswerItem, Classification, Inquiry, InquiryItem
 
