@@ -13,10 +13,9 @@ from fastapi import Depends, Request
 
 from app.accounts.service import Viewer, resolve_session
 from app.audit.recorder import Actor, set_actor
-from app.clearance import set_reader_clearance
+from app.clearance import sees_everything, set_reader_clearance
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
-from app.models import Classification
 
 SESSION_COOKIE = "oversight_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -85,7 +84,7 @@ def full_clearance_to_delete(what: str, holds: str):
     everything may, so nothing is destroyed that the person deleting could not see. The rule
     does not depend on the record, so it tells nobody what a record holds."""
     def check(editor: EditorDep) -> Viewer:
-        if editor.user.clearance < Classification.CONFIDENTIAL:
+        if not sees_everything(editor.user.clearance):
             raise Forbidden(f"Deleting a {what} needs confidential clearance, because it deletes "
                             f"{holds}. Ask a colleague with that clearance.")
         return editor

@@ -1,6 +1,13 @@
 """What every paged, filtered list shares: its pages, and its filters as URL parameters."""
 
 import math
+from enum import Enum
+from typing import TypeVar
+
+from app.text import small_int
+
+MAX_PAGE = 100_000
+E = TypeVar("E", bound=Enum)
 
 
 class Paged:
@@ -21,6 +28,24 @@ class Paged:
     @property
     def last_row(self) -> int:
         return min(self.total, self.page * self.page_size)
+
+
+def page_asked(value: object) -> int:
+    """The page number in a URL parameter; 1 for anything that is not a plain whole number."""
+    return max(1, min(small_int(value, 6) or 1, MAX_PAGE))
+
+
+def page_within(asked: int, total: int, page_size: int) -> int:
+    """The page asked for, or the last page when the list has become shorter than that."""
+    return min(asked, max(1, math.ceil(total / page_size)))
+
+
+def choice_or(choices: type[E], value: object, default: E | None = None) -> E | None:
+    """The choice named in a URL parameter, or `default` for one that means nothing."""
+    try:
+        return choices(value) if value else default
+    except ValueError:
+        return default
 
 
 def url_params(values: dict[str, str], changes: dict) -> dict[str, str]:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app import formatting
-from app.clearance import highest_marking
+from app.clearance import highest_marking, sees_everything
 from app.inquiries.status import InquiryStatus
 from app.models import (
     Assessment, AssistanceKind, Classification, DayCount, FundingKind, ProgrammeStatus, Rating,
@@ -42,6 +42,7 @@ templates.env.filters.update(
 )
 templates.env.globals.update(
     htmx_url=_htmx_url(),
+    sees_everything=sees_everything,
     status_options=[(s.value, s.label) for s in ProgrammeStatus],
     funding_kind_options=[(k.value, k.label) for k in FundingKind],
     confidence_options=[(c.value, c.label) for c in SourceConfidence],

@@ -15,6 +15,7 @@ import uvicorn
 from alembic import command
 from sqlmodel import Session
 
+from app import clock
 from app.accounts import service as accounts
 from app.audit.recorder import Actor, set_actor
 from app.cli import alembic_config, uvicorn_options
@@ -71,7 +72,7 @@ def migrated_db_file(tmp_path_factory) -> Path:
 def demo_loaded_on() -> date:
     """The day the demo database was loaded as of: its examples are dated from it (a test that
     runs past midnight still compares with the day the demo was made)."""
-    return date.today()
+    return clock.today()
 
 
 @pytest.fixture(scope="session")

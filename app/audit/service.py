@@ -1,6 +1,5 @@
 """Reading the audit trail: filtered, newest first, never above the reader's clearance."""
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, UTC
 
@@ -9,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.clearance import reader_clearance
 from app.models import AuditEvent
-from app.paging import Paged
+from app.paging import Paged, page_asked, page_within
 from app.text import small_int
 
 RECORD_TYPES = {
@@ -46,7 +45,7 @@ class AuditFilters:
             record_type=record_type if record_type in RECORD_TYPES else "",
             date_from=day(params.get("from")),
             date_to=day(params.get("to")),
-            page=max(1, min(small_int(params.get("page"), 6) or 1, 100_000)),
+            page=page_asked(params.get("page")),
         )
 
 
@@ -89,7 +88,7 @@ def search_events(session: Session, filters: AuditFilters, page_size: int = 50) 
         end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
         query = query.where(AuditEvent.at < end)
     total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    page = min(filters.page, max(1, math.ceil(total / page_size)))
+    page = page_within(filters.page, total, page_size)
     events = list(session.exec(
         query.order_by(AuditEvent.id.desc()).offset((page - 1) * page_size).limit(page_size)
     ))

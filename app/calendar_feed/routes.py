@@ -1,12 +1,12 @@
 """The calendar feed: create, replace and revoke one's secret address (account page), and the
 feed itself, which a calendar program fetches without a session cookie."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app import clock
 from app.access import AUTHENTICATED, ViewerDep
 from app.accounts.routes import account_context
 from app.calendar_feed import service
@@ -47,7 +47,7 @@ def calendar_feed(request: Request, token: FeedToken, session: SessionDep):
         raise NotFound("Calendar")
     site_url = str(request.base_url).rstrip("/")
     body = service.feed_calendar(session, owner, request.app.state.settings.working_calendar,
-                                 date.today(), site_url)
+                                 clock.today(), site_url)
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "Cache-Control": "no-store",
         "Content-Disposition": 'inline; filename="oversight-desk.ics"',

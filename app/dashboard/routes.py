@@ -1,10 +1,9 @@
 """The landing page and its ministries chart."""
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app import clock
 from app.access import AUTHENTICATED, ViewerDep
 from app.dashboard.chart import chart_height, ministry_chart_svg
 from app.dashboard.ministries import ministry_report
@@ -19,7 +18,7 @@ router = APIRouter(dependencies=AUTHENTICATED)
 @router.get("/", name="dashboard")
 def dashboard(request: Request, session: SessionDep, viewer: ViewerDep):
     calendar = request.app.state.settings.working_calendar
-    dashboard = build_dashboard(session, calendar, date.today())
+    dashboard = build_dashboard(session, calendar, clock.today())
     return render(request, "dashboard/index.html", {
         "dashboard": dashboard,
         "chart_height": chart_height(len(dashboard.ministries.ministries)),
@@ -29,6 +28,6 @@ def dashboard(request: Request, session: SessionDep, viewer: ViewerDep):
 @router.get("/dashboard/ministries.svg", name="dashboard_ministries_chart")
 def ministries_chart(request: Request, session: SessionDep, viewer: ViewerDep):
     calendar = request.app.state.settings.working_calendar
-    report = ministry_report(inquiry_states(session, calendar, date.today()))
+    report = ministry_report(inquiry_states(session, calendar, clock.today()))
     return Response(ministry_chart_svg(report.ministries, report.marking),
                     media_type="image/svg+xml")

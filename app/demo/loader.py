@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts import service as accounts
 from app.demo.inquiries import LoadedInquiries, load_demo_inquiries
 from app.inquiries.deadlines import WorkingCalendar
@@ -86,7 +87,7 @@ def load_demo_register(session: Session, *, today: date | None = None,
                           body=note["body"],
                           classification=Classification.parse(note["classification"]))
         loaded.notes += 1
-    loaded.inquiries = load_demo_inquiries(session, by_reference, today=today or date.today(),
+    loaded.inquiries = load_demo_inquiries(session, by_reference, today=today or clock.today(),
                                            calendar=calendar or WorkingCalendar())
     for email, name, role, clearance in DEMO_ACCOUNTS:
         if session.exec(select(User.id).where(User.email == email)).first() is None:

@@ -9,12 +9,11 @@ from starlette.datastructures import FormData
 
 from app.forms import problems
 from app.models import Classification, Hearing
-from app.programmes.schemas import Marked
+from app.programmes.schemas import Marked, required_date
 from app.text import clean_text
 
 FIELDS = ("committee", "title", "held_on", "starts_at", "location", "notes", "classification",
           "version")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # 24-hour clock; a browser's time input sends "09:30", people type "9:30" too.
 _CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # the Bundestag's first sitting; beyond that a typo
@@ -41,15 +40,7 @@ class HearingInput(Marked):
     @field_validator("held_on", mode="before")
     @classmethod
     def _held_on(cls, value: Any) -> date:
-        text = str(value or "").strip()
-        if not text:
-            raise ValueError("Enter the date of the hearing.")
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("Enter a real date as YYYY-MM-DD, e.g. 2026-03-19.") from None
+        day = required_date(value, "2026-03-19", "Enter the date of the hearing.")
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise ValueError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
         return day

@@ -1,12 +1,12 @@
 """HTML routes for hearings: list, page, create, edit, delete, and the agenda edited in place."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.clearance import note_marking
 from app.db import SessionDep
@@ -25,7 +25,7 @@ FormDep = Annotated[FormData, Depends(read_form)]
 @router.get("/hearings", name="hearing_list")
 def hearing_list(request: Request, session: SessionDep, viewer: ViewerDep):
     return render(request, "hearings/list.html", {
-        "hearings": service.list_hearings(session, date.today()),
+        "hearings": service.list_hearings(session, clock.today()),
         "deleted": request.query_params.get("deleted") == "1",
     })
 

@@ -13,7 +13,7 @@ from app.inquiries.paste import split_numbered
 from app.models import (
     Answer, AnswerItem, Assessment, Classification, Inquiry, InquiryItem, RefusalReason,
 )
-from app.programmes.schemas import Marked
+from app.programmes.schemas import Marked, required_date
 from app.text import clean_text, small_int
 
 ANSWER_FIELDS = ("received_on", "reference", "ministry_id", "classification",
@@ -22,7 +22,6 @@ ITEM_FIELDS = ("text", "assessment", "refusal_reason", "assessment_note", "follo
                "classification")
 MAX_ANSWER_TEXT = 50_000
 MAX_PASTE = 500_000
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CHECKED = {"on", "true", "1", "yes"}
 
 
@@ -125,15 +124,8 @@ class AnswerInput(Marked):
     @field_validator("received_on", mode="before")
     @classmethod
     def _received_on(cls, value: Any, info) -> date:
-        text = str(value or "").strip()
-        if not text:
-            raise ValueError("Enter the date the answer was received, as YYYY-MM-DD.")
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            received = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("Enter a real date as YYYY-MM-DD, e.g. 2024-03-15.") from None
+        received = required_date(value, "2024-03-15",
+                                 "Enter the date the answer was received, as YYYY-MM-DD.")
         context = info.context or {}
         problem = received_on_problem(context.get("submitted_on"), received,
                                       context.get("today", date.max))

@@ -2,7 +2,6 @@
 removing the answer, its files (upload, download, delete) and the follow-up inquiry."""
 
 import logging
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -10,16 +9,17 @@ from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
-from app.clearance import note_marking
+from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries import answers, attachments
 from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport, typed_marking
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
 from app.inquiries.service import get_inquiry, state_of
-from app.models import Classification, Inquiry
+from app.models import Inquiry
 from app.programmes.routes import FormDep
 from app.templating import render
 
@@ -54,7 +54,7 @@ def answer_save(request: Request, inquiry_id: Id, session: SessionDep, editor: E
     report = form.apply_paste()
     if str(submitted.get("action", "save")) == "split":
         return _render(request, session, inquiry, form, paste_report=report, block="answer_form")
-    today = date.today()
+    today = clock.today()
     data = form.validate(editor.user.clearance, {
         "submitted_on": inquiry.submitted_on, "today": today, "floor": inquiry.classification,
         "ministry_ids": {m.id for m in answers.ministries(session)},
@@ -178,7 +178,7 @@ def _render(request: Request, session, inquiry: Inquiry, form: AnswerForm, *,
     settings = request.app.state.settings
     return render(request, "inquiries/answer_form.html", {
         "inquiry": inquiry,
-        "state": state_of(inquiry, settings.working_calendar, date.today()),
+        "state": state_of(inquiry, settings.working_calendar, clock.today()),
         "form": form,
         "paste_report": paste_report,
         "conflict": conflict,
@@ -195,5 +195,5 @@ def _render(request: Request, session, inquiry: Inquiry, form: AnswerForm, *,
             inquiry.answer.classification if inquiry.answer else inquiry.classification, ceiling),
         "max_upload_mb": settings.max_upload_mb,
         "follow_up_items": unsatisfactory_items(inquiry),
-        "can_delete": ceiling >= Classification.CONFIDENTIAL,
+        "can_delete": sees_everything(ceiling),
     }, block=block, status_code=status_code)

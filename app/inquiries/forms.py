@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from app.inquiries.paste import SplitText, split_numbered
 from app.models import Classification, Inquiry
-from app.programmes.schemas import Marked, parse_classification, parse_date
+from app.programmes.schemas import Marked, parse_classification, parse_date, required_date
 from app.text import clean_text, small_int
 
 MAX_ITEM_NUMBER = 999
@@ -18,15 +18,7 @@ NO_NUMBERED_QUESTIONS = ("No numbered questions were found. Start each question 
                          "with its number, e.g. “1.” or “Frage 1:”.")
 
 
-def parse_day(value: Any) -> date | None:
-    return parse_date(value, example="2026-03-02")
-
-
-def required_day(value: Any, message: str) -> date:
-    day = parse_day(value)
-    if day is None:
-        raise ValueError(message)
-    return day
+EXAMPLE_DAY = "2026-03-02"
 
 
 def _codes(value: Any, what: str) -> list[str]:
@@ -115,7 +107,7 @@ class InquiryInput(Marked):
     @field_validator("submitted_on", "set_due_date", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date | None:
-        return parse_day(value)
+        return parse_date(value, EXAMPLE_DAY)
 
     @field_validator("set_due_date", mode="after")
     @classmethod
@@ -279,7 +271,7 @@ class ExtensionInput(BaseModel):
     @field_validator("new_due_date", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date:
-        return required_day(value, "Enter the new due date.")
+        return required_date(value, EXAMPLE_DAY, "Enter the new due date.")
 
     @field_validator("reason", mode="before")
     @classmethod
@@ -293,4 +285,4 @@ class WithdrawalInput(BaseModel):
     @field_validator("withdrawn_on", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date:
-        return required_day(value, "Enter the date the inquiry was withdrawn.")
+        return required_date(value, EXAMPLE_DAY, "Enter the date the inquiry was withdrawn.")

@@ -10,7 +10,7 @@ An editor renumbers on purpose, by editing a number or moving an item.
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.clearance import reading_everything
+from app.clearance import reading_everything, sees_everything
 from app.errors import ValidationFailed
 from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
@@ -96,7 +96,7 @@ def removal_needs_clearance(inquiry: Inquiry, clearance: Classification) -> bool
     """Once an inquiry is submitted, its items may have answers and assessments, perhaps
     classified above the editor's clearance; removing an item removes them too. So only an
     editor who sees everything may remove one. Drafts have no answer and are edited freely."""
-    return inquiry.submitted_on is not None and clearance < Classification.CONFIDENTIAL
+    return inquiry.submitted_on is not None and not sees_everything(clearance)
 
 
 def has_hidden_answer(session: Session, item: InquiryItem) -> bool:

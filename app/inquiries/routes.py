@@ -1,7 +1,6 @@
 """HTML routes of inquiries: list, page, create, edit, extensions, withdrawal, delete.
 The numbered items are changed in place by app.inquiries.item_routes."""
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,9 +9,10 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.audit.service import RECORD_TYPES
-from app.clearance import note_marking
+from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
 from app.inquiries.attachments import AttachmentStore
@@ -58,7 +58,7 @@ def inquiry_list(request: Request, session: SessionDep, viewer: ViewerDep):
     filters = search.InquiryFilters.from_query(
         request.query_params, {t.code for t in types}, {m.code for m in ministries})
     filters, programme = search.filter_programme(session, filters)
-    page = search.search_inquiries(session, filters, settings.working_calendar, date.today(),
+    page = search.search_inquiries(session, filters, settings.working_calendar, clock.today(),
                                    settings.page_size)
     response = render(request, "inquiries/list.html", {
         "filters": filters, "page": page, "types": types, "ministries": ministries,
@@ -106,7 +106,7 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
     settings = request.app.state.settings
     viewer = request.state.viewer
     inquiry = service.get_inquiry(session, inquiry_id, fresh=True)
-    state = service.state_of(inquiry, settings.working_calendar, date.today())
+    state = service.state_of(inquiry, settings.working_calendar, clock.today())
     context = {
         "inquiry": inquiry, "state": state, "answers": state.assessments(),
         "next_number": items.next_number(inquiry),
@@ -125,8 +125,8 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
             follow_up_of=service.follow_up_of(session, inquiry),
             follow_ups=service.follow_ups(session, inquiry.id),
             history=service.inquiry_history(session, inquiry.id),
-            can_delete=viewer.user.clearance >= Classification.CONFIDENTIAL,
-            today=date.today(), record_types=RECORD_TYPES,
+            can_delete=sees_everything(viewer.user.clearance),
+            today=clock.today(), record_types=RECORD_TYPES,
         )
     context.update(extra)
     return context

@@ -5,7 +5,6 @@ applied to the derived states in Python, after the database has narrowed the row
 stores. A committee's inquiries number in the hundreds or low thousands; that stays cheap.
 """
 
-import math
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
@@ -16,7 +15,7 @@ from sqlmodel import Session, select
 from app.inquiries.deadlines import WorkingCalendar
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
-from app.paging import Paged, url_params
+from app.paging import Paged, choice_or, page_asked, page_within, url_params
 from app.models import Inquiry, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme
 from app.text import small_int
 
@@ -52,23 +51,17 @@ class InquiryFilters:
     @classmethod
     def from_query(cls, params, type_codes: set[str], ministry_codes: set[str]) -> "InquiryFilters":
         """Filters from query parameters; values that mean nothing are dropped, never an error."""
-        def enum_or(enum_cls, value, default=None):
-            try:
-                return enum_cls(value) if value else default
-            except ValueError:
-                return default
-
         kind = str(params.get("type") or "")
         ministry = str(params.get("ministry") or "")
         return cls(
             q=" ".join(str(params.get("q") or "").split())[:200],
-            status=enum_or(InquiryStatus, params.get("status")),
+            status=choice_or(InquiryStatus, params.get("status")),
             type=kind if kind in type_codes else "",
             ministry=ministry if ministry in ministry_codes else "",
             programme=small_int(params.get("programme"), 18),
-            sort=enum_or(SortKey, params.get("sort"), SortKey.DUE),
+            sort=choice_or(SortKey, params.get("sort"), SortKey.DUE),
             descending=params.get("dir") == "desc",
-            page=max(1, min(small_int(params.get("page"), 6) or 1, 100_000)),
+            page=page_asked(params.get("page")),
         )
 
     def query_params(self, **changes) -> dict[str, str]:
@@ -151,7 +144,6 @@ def search_inquiries(session: Session, filters: InquiryFilters, calendar: Workin
     if filters.status:
         rows = [s for s in rows if s.status == filters.status]
     rows = _order(rows, filters.sort, filters.descending)
-    pages = max(1, math.ceil(len(rows) / page_size))
-    page = min(filters.page, pages)
+    page = page_within(filters.page, len(rows), page_size)
     return InquiryPage(rows=rows[(page - 1) * page_size: page * page_size], total=len(rows),
                        page=page, page_size=page_size)

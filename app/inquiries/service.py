@@ -343,7 +343,12 @@ def delete_inquiry(session: Session, inquiry: Inquiry, store: AttachmentStore) -
 
 def delete_evidence(session: Session, answer_items: list[AnswerItem]) -> None:
     """Safeguard evidence citing these answer items, each with its audit event: deleting the
-    answer items would otherwise make the database remove it unrecorded."""
+    answer items would otherwise make the database remove it unrecorded.
+
+    app.audit.recorder deletes such evidence too, as a safety net, but in the same flush as the
+    items, in no set order: when the item goes first the database has already removed the
+    evidence (SQLAlchemy warns of a DELETE matching no row). Deleting and flushing it here,
+    before the items, keeps that from happening on the paths that delete answer items."""
     ids = [a.id for a in answer_items]
     if ids:
         for evidence in session.exec(

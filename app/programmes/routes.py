@@ -1,7 +1,6 @@
 """HTML routes of the programme register: list, page, chart, create, edit, delete."""
 
 import re
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.clearance import note_marking
 from app.config import Settings
@@ -91,7 +91,7 @@ def programme_detail(request: Request, programme_id: ProgrammeId, session: Sessi
         "history": service.programme_history(session, programme.id),
         "scorecard": safeguards.scorecard(session, programme),
         "inquiries": inquiries_about(session, programme.id,
-                                     request.app.state.settings.working_calendar, date.today()),
+                                     request.app.state.settings.working_calendar, clock.today()),
     })
 
 

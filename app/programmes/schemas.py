@@ -90,6 +90,14 @@ def parse_date(value: Any, example: str) -> date | None:
         raise ValueError(f"Enter a real date as YYYY-MM-DD, e.g. {example}.") from None
 
 
+def required_date(value: Any, example: str, missing: str) -> date:
+    """Like `parse_date`, with the message `missing` when nothing was typed."""
+    day = parse_date(value, example)
+    if day is None:
+        raise ValueError(missing)
+    return day
+
+
 class Marked(BaseModel):
     """Input that carries a classification; checked against the author's own clearance."""
 

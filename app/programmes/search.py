@@ -1,6 +1,5 @@
 """The programme list: filters from the URL, one page of results, and money totals."""
 
-import math
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -11,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.clearance import note_marking
 from app.formatting import countries_matching
-from app.paging import Paged, url_params
+from app.paging import Paged, choice_or, page_within, url_params
 from app.models import (
     AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
     ProgrammeStatus,
@@ -51,12 +50,6 @@ class ProgrammeFilters:
     @classmethod
     def from_query(cls, params, instrument_codes: set[str]) -> "ProgrammeFilters":
         """Filters from query parameters; values that mean nothing are dropped, never an error."""
-        def enum_or(enum_cls, value, default=None):
-            try:
-                return enum_cls(value) if value else default
-            except ValueError:
-                return default
-
         try:
             page = max(1, min(int(params.get("page") or 1), 100_000))
         except ValueError:
@@ -65,9 +58,9 @@ class ProgrammeFilters:
             q=" ".join(str(params.get("q") or "").split())[:200],
             instrument=_known(str(params.get("instrument") or "").upper(), instrument_codes),
             country=_known(str(params.get("country") or "").upper(), COUNTRY_CODES),
-            status=enum_or(ProgrammeStatus, params.get("status")),
-            kind=enum_or(AssistanceKind, params.get("kind")),
-            sort=enum_or(SortKey, params.get("sort"), SortKey.REFERENCE),
+            status=choice_or(ProgrammeStatus, params.get("status")),
+            kind=choice_or(AssistanceKind, params.get("kind")),
+            sort=choice_or(SortKey, params.get("sort"), SortKey.REFERENCE),
             descending=params.get("dir") == "desc",
             page=page,
         )
@@ -168,8 +161,7 @@ def search_programmes(session: Session, filters: ProgrammeFilters, page_size: in
         select(sa.func.count(), sa.func.max(matching.c.classification))
     ).one()
     note_marking(session, highest)  # the count tells that classified programmes exist
-    pages = max(1, math.ceil(total / page_size))
-    page = min(filters.page, pages)
+    page = page_within(filters.page, total, page_size)
 
     column = SORT_COLUMNS[filters.sort]
     order = [column.desc() if filters.descending else column.asc()]

@@ -6,10 +6,10 @@ them, and the page and chart are marked.
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
+from app import clock
 from app.models import Rating
 from tests.conftest import LiveServer, _settings_for
 from tests.dashboard.conftest import built_copy
@@ -21,7 +21,7 @@ CLEARED = ["member_restricted", "staff"]
 
 
 def build_canary_world(session) -> dict:
-    b = Builder(session, date.today())
+    b = Builder(session, clock.today())
     b.inquiry("PUB-OVD", submitted=-20, due=-6, lead="AA")
     b.inquiry("RES-OVD", submitted=-30, due=-10, lead="BMVg", level=RESTRICTED,
               title=f"{CANARY} overdue inquiry")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app import clock
 from app.models import (
     AgendaItem, Answer, AnswerItem, Assessment, Classification, Hearing, Inquiry, InquiryItem,
     InquiryMinistry, InquiryType, Ministry, Programme, Rating, RefusalReason, SafeguardCriterion,
@@ -174,7 +175,7 @@ def serving_world(data_dir: Path, database: Path) -> Iterator[tuple[LiveServer, 
     """The app over HTTP on `database` with the world dated around the real today."""
     engine, session = system_session(database)
     with session:
-        ids = build_world(session, date.today())
+        ids = build_world(session, clock.today())
     engine.dispose()
     with LiveServer(_settings_for(data_dir)) as live:
         yield live, ids

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 from sqlmodel import select
 
+from app import clock
 from app.models import AgendaItem, Classification, Hearing
 from tests.factories import programme_form
 from tests.forms import as_form_data, form_fields, with_values
@@ -96,7 +97,7 @@ class TestCreate:
 
 class TestList:
     def test_upcoming_hearings_come_first_soonest_first_then_past_latest_first(self, client):
-        today = date.today()
+        today = clock.today()
         for days, title in ((-30, "Long ago"), (20, "Later"), (0, "Today"), (-1, "Yesterday"),
                             (3, "Soon")):
             create_hearing(client, title=title, held_on=(today + timedelta(days)).isoformat())

@@ -9,6 +9,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, select
 
+from app import clock
 from app.inquiries.attachments import AttachmentStore, add_attachment
 from app.models import (
     Answer, AnswerItem, Attachment, Classification, Inquiry, InquiryItem, InquiryMinistry,
@@ -19,7 +20,7 @@ from app.programmes.service import create_programme
 from tests.conftest import system_session
 from tests.forms import form_fields, with_values
 
-SUBMITTED = date.today() - timedelta(days=20)
+SUBMITTED = clock.today() - timedelta(days=20)
 REFERENCE = "Drucksache 20/5546"
 
 

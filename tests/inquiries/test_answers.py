@@ -2,35 +2,19 @@
 items, everything refused with a clear message and nothing half-saved, stale saves, clearance."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from app.audit.recorder import SYSTEM, set_actor
-from app.models import (
-    Answer, AnswerItem, Assessment, AuditEvent, Classification, Rating, RefusalReason,
-    SafeguardCriterion, SafeguardEvidence, SafeguardRating,
-)
+from app import clock
+from app.models import Answer, AnswerItem, Assessment, AuditEvent, Classification, RefusalReason
 from tests.inquiries.answer_world import (
-    SUBMITTED, answer_fields, answer_form, item_ids, item_values, make_pdf, files_in, store_answer,
-    store_inquiry, store_programme, stored_answer, stored_answer_items, stored_attachments,
+    SUBMITTED, answer_fields, answer_form, item_ids, item_values, store_answer, store_inquiry,
+    stored_answer, stored_answer_items,
 )
 
 RECEIVED = (SUBMITTED + timedelta(days=12)).isoformat()
-
-
-def cite_in_a_safeguard_rating(db, db_path, answer_item_id: int) -> None:
-    """A programme's safeguard rating with the answer item as its evidence."""
-    programme = store_programme(db_path, "EPF-EVIDENCE")
-    set_actor(db, SYSTEM)
-    criterion = db.exec(select(SafeguardCriterion)).first()
-    rating = SafeguardRating(programme_id=programme, criterion_id=criterion.id,
-                             rating=Rating.NO_CONCERN, rationale="Answer says vetting was done.")
-    db.add(rating)
-    db.flush()
-    db.add(SafeguardEvidence(rating_id=rating.id, answer_item_id=answer_item_id))
-    db.commit()
 
 
 @pytest.fixture
@@ -174,7 +158,7 @@ class TestBadInput:
         assert stored_answer(db, draft) is None
 
     def test_received_in_the_future(self, client, inquiry_id, db):
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (clock.today() + timedelta(days=1)).isoformat()
         response = save(client, inquiry_id, answer_form(client, inquiry_id,
                                                         received_on=tomorrow))
         assert response.status_code == 422
@@ -346,54 +330,3 @@ class TestClearance:
             client, inquiry_id, received_on="", classification="restricted"))
         assert response.status_code == 422
         assert 'class="marking marking-restricted"' in response.text
-
-
-def _answer_with_a_file(client, inquiry_id: int, data_dir, db) -> None:
-    ids = item_ids(db, inquiry_id)
-    save(client, inquiry_id, answer_form(client, inquiry_id, received_on=RECEIVED,
-         **item_values(ids, 1, text="Answer.", assessment="complete")))
-    client.post(f"/inquiries/{inquiry_id}/answer/attachments", data={"classification":
-                "public"}, files={"file": ("answer.pdf", make_pdf(), "application/pdf")})
-    assert len(files_in(data_dir)) == 1
-
-
-class TestRemovingAnAnswer:
-    def test_removal_deletes_items_and_files_each_with_an_audit_event(self, client, inquiry_id,
-                                                                      data_dir, db):
-        _answer_with_a_file(client, inquiry_id, data_dir, db)
-        page = client.get(f"/inquiries/{inquiry_id}/answer/delete").text
-        assert "with its 1 answered question" in page and "answer.pdf" in page
-        response = client.post(f"/inquiries/{inquiry_id}/answer/delete")
-        assert response.status_code == 303
-        assert response.headers["location"] == f"/inquiries/{inquiry_id}"
-        assert stored_answer(db, inquiry_id) is None
-        assert stored_attachments(db) == [] and files_in(data_dir) == []
-        deleted = {e.record_type for e in db.exec(
-            select(AuditEvent).where(AuditEvent.action == "delete"))}
-        assert deleted == {"answer", "answer_item", "attachment"}
-
-    def test_deleting_the_inquiry_removes_its_answer_files_too(self, client, inquiry_id,
-                                                               data_dir, db):
-        _answer_with_a_file(client, inquiry_id, data_dir, db)
-        assert client.post(f"/inquiries/{inquiry_id}/delete").status_code == 303
-        assert stored_attachments(db) == [] and files_in(data_dir) == []
-
-    def test_removal_takes_the_safeguard_evidence_citing_it_along(self, client, empty_db, db):
-        inquiry = store_inquiry(empty_db, items=1)
-        store_answer(empty_db, inquiry, assessments={
-            1: ("Vetting was done.", Assessment.COMPLETE, None, Classification.PUBLIC)})
-        cite_in_a_safeguard_rating(db, empty_db, stored_answer_items(db, inquiry)[1].id)
-        assert client.post(f"/inquiries/{inquiry}/answer/delete").status_code == 303
-        db.expire_all()
-        assert db.exec(select(SafeguardEvidence)).all() == []
-        assert db.exec(select(AuditEvent).where(AuditEvent.record_type == "safeguard_evidence",
-                                                AuditEvent.action == "delete")).one()
-
-    def test_staff_without_full_clearance_cannot_remove_an_answer(self, server, client_for,
-                                                                  inquiry_id, db):
-        store_answer(server.settings.data_dir / "oversight.db", inquiry_id)
-        uncleared = client_for(server, "staff_public")
-        assert uncleared.get(f"/inquiries/{inquiry_id}/answer/delete").status_code == 403
-        assert uncleared.post(f"/inquiries/{inquiry_id}/answer/delete").status_code == 403
-        assert "Remove this answer" not in uncleared.get(f"/inquiries/{inquiry_id}/answer").text
-        assert stored_answer(db, inquiry_id) is not None

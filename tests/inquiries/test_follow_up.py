@@ -1,11 +1,12 @@
 """The staff journey (an inquiry with 10 items, an answer with mixed assessments, the status it
 leads to, the follow-up draft quoting what was unsatisfactory) and the follow-up's rules."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from app import clock
 from app.clearance import read_as_system
 from app.inquiries.service import get_inquiry, state_of
 from app.inquiries.status import InquiryStatus
@@ -32,7 +33,7 @@ JUDGED = {1: ("complete", ""), 2: ("complete", ""), 3: ("complete", ""), 4: ("co
 def status_of(db, server, inquiry_id: int) -> InquiryStatus:
     db.expire_all()
     inquiry = get_inquiry(read_as_system(db), inquiry_id)
-    return state_of(inquiry, server.settings.working_calendar, date.today()).status
+    return state_of(inquiry, server.settings.working_calendar, clock.today()).status
 
 
 def follow_up_of(db, inquiry_id: int) -> Inquiry:

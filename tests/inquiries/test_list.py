@@ -2,17 +2,18 @@
 order (overdue first), and the programme page's list of its inquiries."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from app import clock
 from app.inquiries.deadlines import DeadlineRule, compute_due_date
 from app.models import AuditEvent, DayCount, InquiryProgramme
 from tests.factories import programme_form
 from tests.inquiries.inquiry_factories import create, id_of
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def days_ago(n: int) -> str:
