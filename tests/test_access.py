@@ -258,7 +258,7 @@ def _inquiry(session, title: str, level: Classification, questions: list[str],
 def _restricted_item(session, inquiry_id: int, text: str) -> int:
     inquiry = inquiries.get_inquiry(session, inquiry_id)
     return add_item(session, inquiry, ItemInput.model_validate(
-        {"number": str(next_number(inquiry)), "text": text, "classification": "restricted"})).id
+        {"number": str(next_number(session, inquiry)), "text": text, "classification": "restricted"})).id
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from app import clock
 from app.clearance import set_reader_clearance
 from app.demo.inquiries import due_soon_submission
 from app.demo.inquiry_file import DEMO_LABEL, demo_inquiry_file

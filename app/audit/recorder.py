@@ -29,6 +29,8 @@ DELETED_KEY = "audit_deleted_rows"
 # Bookkeeping that changes on every save and says nothing to a reader of the history.
 IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at"}
 SECRET_FIELDS = {"password_hash"}
+# Derived from a stored file, and up to megabytes long: the trail says how much, not what.
+SUMMARISED_FIELDS = {(Attachment, "text")}
 
 
 @dataclass(frozen=True)
@@ -151,14 +153,18 @@ def _fields(obj) -> list[str]:
     return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in IGNORED_FIELDS]
 
 
-def _shown(key: str, value: Any) -> Any:
-    return "(hidden)" if key in SECRET_FIELDS and value is not None else _value(value)
+def _shown(obj, key: str, value: Any) -> Any:
+    if key in SECRET_FIELDS and value is not None:
+        return "(hidden)"
+    if (type(obj), key) in SUMMARISED_FIELDS and value is not None:
+        return f"({len(value)} characters extracted)"
+    return _value(value)
 
 
 def _snapshot(obj, side: str) -> dict[str, dict[str, Any]]:
     return {
-        key: {"before": None, "after": _shown(key, getattr(obj, key))} if side == "after"
-        else {"before": _shown(key, getattr(obj, key)), "after": None}
+        key: {"before": None, "after": _shown(obj, key, getattr(obj, key))} if side == "after"
+        else {"before": _shown(obj, key, getattr(obj, key)), "after": None}
         for key in _fields(obj)
     }
 
@@ -173,7 +179,8 @@ def _diff(obj) -> dict[str, dict[str, Any]]:
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
         if before != after:
-            changes[key] = {"before": _shown(key, before), "after": _shown(key, after)}
+            changes[key] = {"before": _shown(obj, key, before),
+                            "after": _shown(obj, key, after)}
     return changes
 
 

@@ -7,6 +7,7 @@ Removing an item does not renumber the others: the numbers are those of the prin
 An editor renumbers on purpose, by editing a number or moving an item.
 """
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,8 +23,14 @@ from app.models import AnswerItem, Classification, Inquiry, InquiryItem
 _PARKED = 1_000_000
 
 
-def next_number(inquiry: Inquiry) -> int:
-    return max((item.number for item in inquiry.items), default=0) + 1
+def next_number(session: Session, inquiry: Inquiry) -> int:
+    """The number after the inquiry's highest, counting items above the reader's clearance:
+    their numbers are taken, and a gap in the numbering shows them anyway."""
+    with reading_everything(session):
+        highest = session.exec(
+            select(sa.func.max(InquiryItem.number)).where(InquiryItem.inquiry_id == inquiry.id)
+        ).one()
+    return (highest or 0) + 1
 
 
 def get_item(inquiry: Inquiry, item_id: int) -> InquiryItem | None:
@@ -128,7 +135,7 @@ def paste_items(session: Session, inquiry: Inquiry, text: str,
     pasted = split_numbered(text).items
     if not pasted:
         raise ValidationFailed({"questions": NO_NUMBERED_QUESTIONS})
-    start = next_number(inquiry)
+    start = next_number(session, inquiry)
     if start + len(pasted) - 1 > 999:
         raise ValidationFailed({"questions": "That many questions would number past 999."})
     level = max(classification, inquiry.classification)

@@ -109,7 +109,7 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
     state = service.state_of(inquiry, settings.working_calendar, clock.today())
     context = {
         "inquiry": inquiry, "state": state, "answers": state.assessments(),
-        "next_number": items.next_number(inquiry),
+        "next_number": items.next_number(session, inquiry),
         "can_remove_items": not items.removal_needs_clearance(inquiry, viewer.user.clearance),
         # An item is never marked below its inquiry, nor above its author's clearance.
         "item_marking_options": [(c.name.lower(), c.label) for c in Classification

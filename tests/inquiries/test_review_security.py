@@ -3,8 +3,10 @@ editor without full clearance may destroy, and what a follow-up may carry below 
 
 from sqlmodel import select
 
-from app.models import AnswerItem, Assessment, AuditEvent, Classification, Inquiry
-from tests.inquiries.answer_world import store_answer, store_inquiry
+from app.models import (
+    AnswerItem, Assessment, AuditEvent, Classification, Inquiry, InquiryItem,
+)
+from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 
 HIDDEN_ANSWER = "RESTRICTED-ANSWER-TEXT"
 ANSWER_REFERENCE = "Drucksache 20/5700"  # the reference store_answer gives
@@ -46,3 +48,26 @@ def test_a_follow_up_of_a_restricted_answer_does_not_quote_it_below_its_marking(
     for path in (f"/inquiries/{draft.id}", "/inquiries", f"/inquiries?q={draft.title[:20]}"):
         assert ANSWER_REFERENCE not in member.get(path).text, path
     assert draft.classification >= Classification.RESTRICTED
+
+
+def test_pasted_questions_are_numbered_after_items_the_editor_cannot_see(
+        server, client_for, empty_db, db):
+    # Items 1 and 2 are public, item 3 restricted: the next free number is 4 for everyone.
+    inquiry = store_inquiry(empty_db, items=3, submitted_on=None,
+                            item_levels={3: Classification.RESTRICTED})
+    response = client_for(server, "staff_public").post(
+        f"/inquiries/{inquiry}/items/paste", data={"questions": "1. Who?\n2. When?"})
+    assert response.status_code == 303, response.text
+    db.expire_all()
+    numbers = sorted(db.exec(select(InquiryItem.number).where(
+        InquiryItem.inquiry_id == inquiry)).all())
+    assert numbers == [1, 2, 3, 4, 5]
+
+
+def test_the_audit_trail_says_how_much_text_a_file_had_not_what(server, client, empty_db, db):
+    inquiry = store_inquiry(empty_db, items=1)
+    store_answer(empty_db, inquiry)
+    store_attachment(empty_db.parent, inquiry, text="Extracted words of the answer.")
+    [event] = db.exec(select(AuditEvent).where(AuditEvent.record_type == "attachment")).all()
+    shown = event.changes["text"]["after"]
+    assert shown.endswith("characters extracted)") and "Extracted words" not in shown
