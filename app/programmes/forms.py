@@ -142,8 +142,8 @@ def blank_funding_row() -> dict[str, str]:
 
 
 def blank_source_row() -> dict[str, str]:
-    return {"title": "", "url": "", "confidence": SourceConfidence.VERIFIED.value, "note": "",
-            "classification": "public"}
+    return {"id": "", "title": "", "url": "", "confidence": SourceConfidence.VERIFIED.value,
+            "note": "", "classification": "public"}
 
 
 def _row(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:

@@ -255,7 +255,8 @@ def _form_from(programme: Programme) -> ProgrammeForm:
         for line in programme.funding_lines
     ]
     sources = [
-        {"title": s.title, "url": s.url, "confidence": s.confidence.value, "note": s.note,
+        {"id": str(s.id), "title": s.title, "url": s.url, "confidence": s.confidence.value,
+         "note": s.note,
          "classification": s.classification.name.lower()}
         for s in programme.sources
     ]

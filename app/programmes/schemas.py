@@ -12,7 +12,7 @@ from pydantic import BaseModel, field_validator, model_validator
 from app.models import (
     AssistanceKind, Classification, FundingKind, ProgrammeStatus, SourceConfidence,
 )
-from app.text import clean_text
+from app.text import clean_text, small_int
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
 MAX_LINES = 200
@@ -30,7 +30,7 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 FUNDING_FIELDS = ("year", "kind", "amount", "currency", "note", "classification")
-SOURCE_FIELDS = ("title", "url", "confidence", "note", "classification")
+SOURCE_FIELDS = ("id", "title", "url", "confidence", "note", "classification")
 
 
 def parse_amount_cents(raw: str, currency: str | None = None) -> int:
@@ -178,10 +178,18 @@ class FundingLineInput(Marked):
 
 
 class SourceInput(Marked):
+    # The stored source a form row edits (empty for a new one), so that removing a source from
+    # the middle does not shift the others, and the evidence that cites them, onto other rows.
+    id: int | None = None
     title: str
     url: str = ""
     confidence: SourceConfidence = SourceConfidence.VERIFIED
     note: str = ""
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> int | None:
+        return small_int(value) if value not in (None, "") else None
 
     @field_validator("title", mode="before")
     @classmethod

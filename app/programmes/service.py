@@ -160,11 +160,19 @@ def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None
 
 
 def _reconcile(existing: list, wanted: list[dict], model, floor: Classification) -> list:
-    """`existing` rows updated to `wanted` by position; extra rows dropped, missing ones made."""
+    """`existing` rows updated to `wanted`; extra rows dropped, missing ones made.
+
+    A wanted row that names its stored row (`id`, as sources do: evidence cites them) updates
+    that row; an id that is not among `existing` (another programme's, or one the editor cannot
+    see) makes a new row. Rows without ids (funding lines) are matched by position."""
+    by_id = {row.id: row for row in existing}
     rows = []
     for index, values in enumerate(wanted):
         values["classification"] = max(values["classification"], floor)
-        row = existing[index] if index < len(existing) else model()
+        if "id" in values:
+            row = by_id.pop(values.pop("id"), None) or model()
+        else:
+            row = existing[index] if index < len(existing) else model()
         for name, value in values.items():
             if getattr(row, name, None) != value:
                 setattr(row, name, value)

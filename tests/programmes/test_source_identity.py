@@ -1,0 +1,48 @@
+"""A source keeps its identity through edits: removing one from the middle does not shift the
+others (and the safeguard evidence citing them) onto different rows."""
+
+from sqlmodel import select
+
+from app.models import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating, Source
+from tests.factories import edit_form, programme_form, stored_programme
+from tests.forms import form_fields
+
+
+def _three_sources() -> dict[str, str]:
+    sources = {}
+    for i, title in enumerate(["First decision", "Second decision", "Third decision"]):
+        sources.update({f"source-{i}-title": title, f"source-{i}-url": f"https://example.org/{i}",
+                        f"source-{i}-confidence": "verified", f"source-{i}-note": ""})
+    return sources
+
+
+def test_removing_a_middle_source_keeps_the_evidence_on_its_own_source(client, db):
+    assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
+    programme = stored_programme(db, "EPF-TEST-2021-1")
+    third = db.exec(select(Source).where(Source.title == "Third decision")).one()
+    criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
+    rating = SafeguardRating(programme_id=programme.id, criterion_id=criterion.id,
+                             rating=Rating.SOME_CONCERN, rationale="See the third decision.")
+    db.add(rating)
+    db.flush()
+    db.add(SafeguardEvidence(rating_id=rating.id, source_id=third.id))
+    db.commit()
+
+    location = f"/programmes/{programme.id}"
+    page = client.get(f"{location}/edit").text
+    fields = dict(form_fields(page, f"{location}/edit"))
+    assert fields["source-2-id"] == str(third.id)
+    # Save with the second source gone: the third moves up to row 1 of the form.
+    form = edit_form(client, location, **{
+        "source-0-id": fields["source-0-id"], "source-0-title": "First decision",
+        "source-0-url": "https://example.org/0",
+        "source-1-id": str(third.id), "source-1-title": "Third decision",
+        "source-1-url": "https://example.org/2", "source-1-confidence": "verified",
+        "source-1-note": ""})
+    assert client.post(f"{location}/edit", data=form).status_code == 303
+
+    db.expire_all()
+    titles = {s.id: s.title for s in db.exec(select(Source))}
+    assert sorted(titles.values()) == ["First decision", "Third decision"]
+    [evidence] = db.exec(select(SafeguardEvidence)).all()
+    assert titles[evidence.source_id] == "Third decision"
