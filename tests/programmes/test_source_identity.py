@@ -46,3 +46,31 @@ def test_removing_a_middle_source_keeps_the_evidence_on_its_own_source(client, d
     assert sorted(titles.values()) == ["First decision", "Third decision"]
     [evidence] = db.exec(select(SafeguardEvidence)).all()
     assert titles[evidence.source_id] == "Third decision"
+
+
+def test_removing_a_cited_source_removes_its_evidence_on_the_record(client, db):
+    assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
+    programme = stored_programme(db, "EPF-TEST-2021-1")
+    second = db.exec(select(Source).where(Source.title == "Second decision")).one()
+    criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
+    rating = SafeguardRating(programme_id=programme.id, criterion_id=criterion.id,
+                             rating=Rating.SOME_CONCERN, rationale="See the second decision.")
+    db.add(rating)
+    db.flush()
+    db.add(SafeguardEvidence(rating_id=rating.id, source_id=second.id))
+    db.commit()
+
+    location = f"/programmes/{programme.id}"
+    fields = dict(form_fields(client.get(f"{location}/edit").text, f"{location}/edit"))
+    form = edit_form(client, location, **{
+        "source-0-id": fields["source-0-id"], "source-0-title": "First decision",
+        "source-0-url": "https://example.org/0",
+        "source-1-id": fields["source-2-id"], "source-1-title": "Third decision",
+        "source-1-url": "https://example.org/2", "source-1-confidence": "verified",
+        "source-1-note": ""})
+    assert client.post(f"{location}/edit", data=form).status_code == 303
+    db.expire_all()
+    assert db.exec(select(SafeguardEvidence)).all() == []
+    # The rating stays, and its history says the evidence went (the autouse audit check also
+    # confirms the deletion was recorded).
+    assert db.get(SafeguardRating, rating.id) is not None
