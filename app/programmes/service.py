@@ -162,15 +162,18 @@ def _apply(session: Session, programme: Programme, data: ProgrammeInput) -> None
 def _reconcile(existing: list, wanted: list[dict], model, floor: Classification) -> list:
     """`existing` rows updated to `wanted`; extra rows dropped, missing ones made.
 
-    A wanted row that names its stored row (`id`, as sources do: evidence cites them) updates
-    that row; an id that is not among `existing` (another programme's, or one the editor cannot
-    see) makes a new row. Rows without ids (funding lines) are matched by position."""
+    Where the wanted rows name their stored rows (`id`, as the form's sources do: evidence
+    cites them), each updates its own row, a row without an id is new, and an id not among
+    `existing` (another programme's, or one the editor cannot see) makes a new row too. Where
+    none names one (funding lines; a client that sends no ids), rows are matched by position."""
     by_id = {row.id: row for row in existing}
+    use_ids = any(values.get("id") for values in wanted)
     rows = []
     for index, values in enumerate(wanted):
         values["classification"] = max(values["classification"], floor)
-        if "id" in values:
-            row = by_id.pop(values.pop("id"), None) or model()
+        wanted_id = values.pop("id", None)
+        if use_ids:
+            row = by_id.pop(wanted_id, None) or model()
         else:
             row = existing[index] if index < len(existing) else model()
         for name, value in values.items():
