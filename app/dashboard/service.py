@@ -15,8 +15,8 @@ from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_rep
 from app.inquiries.deadlines import WorkingCalendar
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
-from app.models import AgendaItem, Assessment, Hearing, Ministry, Programme, Rating, \
-    SafeguardRating
+from app.models import AgendaItem, Assessment, Hearing, Ministry, Programme, SafeguardCriterion
+from app.safeguards.service import programmes_without_evidence
 
 # "Due this week" is a rolling week: today and the six days after it, so on a Friday it still
 # shows what falls due early next week.
@@ -54,12 +54,6 @@ class UpcomingHearing:
 
 
 @dataclass(frozen=True)
-class ProgrammeWithoutEvidence:
-    programme: Programme
-    criteria: int  # criteria rated "no evidence"
-
-
-@dataclass(frozen=True)
 class Dashboard:
     today: date
     week_end: date
@@ -68,7 +62,8 @@ class Dashboard:
     due_this_week: list[OpenInquiry]
     recently_answered: list[AnsweredInquiry]
     hearings: list[UpcomingHearing]
-    programmes_without_evidence: list[ProgrammeWithoutEvidence]
+    # Programmes with criteria rated "no evidence" explicitly, each with those criteria.
+    programmes_without_evidence: list[tuple[Programme, list[SafeguardCriterion]]]
     ministries: MinistryReport
 
 
@@ -82,7 +77,7 @@ def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) ->
         due_this_week=due_between(states, today, week_end),
         recently_answered=answered_between(states, recent_since, today),
         hearings=upcoming_hearings(session, today),
-        programmes_without_evidence=programmes_without_evidence(session),
+        programmes_without_evidence=programmes_without_evidence(session, unrated=False),
         ministries=ministry_report(states),
     )
 
@@ -143,20 +138,3 @@ def upcoming_hearings(session: Session, today: date,
         .group_by(AgendaItem.hearing_id)
     ).all())
     return [UpcomingHearing(h, sizes.get(h.id, 0)) for h in hearings]
-
-
-def programmes_without_evidence(session: Session) -> list[ProgrammeWithoutEvidence]:
-    """Programmes with at least one safeguard criterion explicitly rated "no evidence", and
-    how many.
-
-    Unlike app.safeguards.service.programmes_without_evidence, criteria nobody has rated yet
-    are not counted: every programme whose scorecard has not been started would crowd the
-    dashboard. The programme page shows unrated criteria as "no evidence — not yet rated"."""
-    rows = session.exec(
-        select(Programme, sa.func.count(SafeguardRating.id))
-        .join(SafeguardRating, SafeguardRating.programme_id == Programme.id)
-        .where(SafeguardRating.rating == Rating.NO_EVIDENCE)
-        .group_by(Programme.id)
-        .order_by(Programme.reference_code)
-    ).all()
-    return [ProgrammeWithoutEvidence(programme, count) for programme, count in rows]

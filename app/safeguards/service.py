@@ -7,6 +7,7 @@ applies to the target as well as to the evidence row (app.clearance).
 """
 
 from dataclasses import dataclass
+from itertools import groupby
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -88,28 +89,33 @@ def get_rating(session: Session, programme: Programme,
 
 
 def programmes_without_evidence(
-        session: Session) -> list[tuple[Programme, list[SafeguardCriterion]]]:
+        session: Session, *, unrated: bool = True,
+) -> list[tuple[Programme, list[SafeguardCriterion]]]:
     """Programmes with criteria that nobody has evidence for, by reference code, each with
-    those criteria in order.
+    those criteria in order. Programmes with evidence on every criterion are left out.
 
-    A criterion counts when it is rated "no evidence" explicitly, and also when it has never
-    been rated: an unrated safeguard is one the committee has no evidence for either, and
-    leaving it out would make a programme nobody has looked at seem the best covered. A rating
-    above the reader's clearance counts as no rating, as it does on the programme page.
-    Programmes with evidence on every criterion are left out.
+    A criterion counts when it is rated "no evidence" explicitly, and also, with `unrated`, when
+    it has never been rated: an unrated safeguard is one the committee has no evidence for
+    either, and leaving it out would make a programme nobody has looked at seem the best
+    covered. The dashboard leaves unrated criteria out (unrated=False): every programme whose
+    scorecard has not been started would crowd it. A rating above the reader's clearance counts
+    as no rating, as it does on the programme page (the clearance filter applies to the outer
+    join's ON clause).
     """
-    criteria = list_criteria(session)
-    covered: dict[int, set[int]] = {}
-    for programme_id, criterion_id in session.exec(
-            select(SafeguardRating.programme_id, SafeguardRating.criterion_id)
-            .where(SafeguardRating.rating != Rating.NO_EVIDENCE)):
-        covered.setdefault(programme_id, set()).add(criterion_id)
-    found = []
-    for programme in session.exec(select(Programme).order_by(Programme.reference_code)):
-        missing = [c for c in criteria if c.id not in covered.get(programme.id, set())]
-        if missing:
-            found.append((programme, missing))
-    return found
+    lacking = SafeguardRating.rating == Rating.NO_EVIDENCE
+    if unrated:
+        lacking = sa.or_(lacking, SafeguardRating.id.is_(None))
+    rows = session.exec(
+        select(Programme, SafeguardCriterion)
+        .join(SafeguardCriterion, sa.true())
+        .outerjoin(SafeguardRating, sa.and_(SafeguardRating.programme_id == Programme.id,
+                                            SafeguardRating.criterion_id == SafeguardCriterion.id))
+        .where(lacking)
+        .order_by(Programme.reference_code, Programme.id, SafeguardCriterion.position,
+                  SafeguardCriterion.id)
+    ).all()
+    return [(programme, [criterion for _, criterion in group])
+            for programme, group in groupby(rows, key=lambda row: row[0])]
 
 
 # --- evidence -------------------------------------------------------------------------------
