@@ -22,3 +22,8 @@ def rows(fragment: str) -> list[list[str]]:
     assert body, "no table"
     return [[text_of(cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+
+
+def list_items(fragment: str) -> list[str]:
+    """The text of each <li> in `fragment`, in order."""
+    return [text_of(item) for item in re.findall(r"<li>(.*?)</li>", fragment, re.S)]

@@ -1,12 +1,13 @@
 """The dashboard over real HTTP, on the known world dated around the real today: the figures
 worked out by hand (world.EXPECTED) are what a reader sees."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import LiveServer
-from tests.dashboard.pages import rows, section, text_of
+from tests.dashboard.pages import list_items, rows, section, text_of
 from tests.dashboard.world import EXPECTED, PUBLIC, RESTRICTED, serving_world
 
 
@@ -52,15 +53,19 @@ class TestWhatTheReaderSees:
             section(pages[clearance], "ministries"))
 
     def test_hearings_and_programmes_without_evidence(self, pages, clearance):
-        hearings = text_of(section(pages[clearance], "hearings"))
-        for title, size in EXPECTED[clearance]["hearings"]:
-            assert title in hearings
-            assert f"{size} agenda item{'' if size == 1 else 's'}" in hearings
-        assert "Past hearing" not in hearings
-        programmes = text_of(section(pages[clearance], "no-evidence"))
-        for code, criteria in EXPECTED[clearance]["no_evidence"]:
-            assert f"{code} —" in programmes
-        assert "· 2 criteria without evidence" in programmes
+        # Each list item as a whole, in order: a title and a count of the row next to it.
+        hearings = list_items(section(pages[clearance], "hearings"))
+        assert len(hearings) == len(EXPECTED[clearance]["hearings"])
+        for item, (title, size) in zip(hearings, EXPECTED[clearance]["hearings"]):
+            assert item.startswith(title)
+            assert item.endswith(f"· {size} agenda item{'' if size == 1 else 's'}")
+        assert "Past hearing" not in " ".join(hearings)
+        programmes = list_items(section(pages[clearance], "no-evidence"))
+        assert [re.fullmatch(r"(\S+) — .* · (\d+) criteri(?:on|a) without evidence", item)
+                .groups() for item in programmes] == [
+            (code, str(count)) for code, count in EXPECTED[clearance]["no_evidence"]]
+        assert "· 2 criteria without evidence" in programmes[0]
+        assert all("· 1 criterion without evidence" in item for item in programmes[1:])
 
 
 def test_rows_link_to_the_inquiry_hearing_and_programme_pages(world, client_for):
