@@ -109,6 +109,9 @@ def test_nothing_restricted_reaches_a_reader_without_clearance(world, client_for
     assert "not yet rated" in c2_row  # the restricted rating is, for them, no rating
     if account == "staff_public":
         assert "this criterion has not been rated yet" in pages["scorecard C2"]
+    if account != "member":  # an editor: the refused change did come back as the agenda
+        assert "Choose a programme from the list." in pages["agenda fragment"]
+        assert "PUB-CANARY" in pages["agenda fragment"]
 
 
 @pytest.mark.parametrize("account", ["member_restricted", "staff", "admin"])
@@ -125,6 +128,7 @@ def test_cleared_readers_see_it_marked(world, client_for, account):
         assert f"{CANARY} vetting" in pages["scorecard C2"]
         assert RESTRICTED_MARKING in pages["scorecard C2"]
         assert f"{CANARY} evidence note" in pages["scorecard C4"]
+        assert f"RES-{CANARY}" in pages["agenda fragment"]  # the editors' fragment shows it too
     if account == "admin":
         assert CANARY in pages["audit hearings"] and CANARY in pages["audit ratings"]
         assert CANARY in pages["audit evidence"]
