@@ -14,6 +14,7 @@ from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_de
 from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.forms import problems
 from app.inquiries import answers, attachments
 from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport, typed_marking
 from app.inquiries.attachments import AttachmentStore, UploadRefused
@@ -107,7 +108,7 @@ def attachment_upload(request: Request, inquiry_id: Id, session: SessionDep, edi
             values, context={"clearance": editor.user.clearance})
     except ValidationError as exc:
         typed = None
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        errors = problems(exc)
     upload = submitted.get("file")
     if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
         errors.setdefault("file", "Choose the PDF file of the answer to upload.")

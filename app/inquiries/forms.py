@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, field_validator
 from starlette.datastructures import FormData
 
+from app.forms import problems
 from app.inquiries.paste import SplitText, split_numbered
 from app.models import Classification, Inquiry
 from app.programmes.schemas import Marked, parse_classification, parse_date, required_date
@@ -27,17 +28,6 @@ def _codes(value: Any, what: str) -> list[str]:
     if len(codes) > MAX_LINKS:
         raise ValueError(f"At most {MAX_LINKS} {what}.")
     return codes
-
-
-def messages(exc: ValidationError) -> dict[str, str]:
-    """A pydantic error as form field name -> message a clerk can act on."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error.get("loc") else "__all__"
-        message = "This field is required." if error.get("type") == "missing" else \
-            str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
-        errors.setdefault(name, message)
-    return errors
 
 
 class InquiryInput(Marked):
@@ -194,7 +184,7 @@ class InquiryForm:
         try:
             data = InquiryInput.model_validate(raw, context={"clearance": clearance})
         except ValidationError as exc:
-            self.merge_errors(messages(exc))
+            self.merge_errors(problems(exc))
             return None
         return None if self.errors else data
 

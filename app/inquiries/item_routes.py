@@ -17,7 +17,8 @@ from app.clearance import note_marking
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.inquiries import items, service
-from app.inquiries.forms import ItemInput, PasteInput, messages
+from app.forms import problems
+from app.inquiries.forms import ItemInput, PasteInput
 from app.inquiries.routes import detail_context, item_message
 from app.models import Classification
 from app.templating import is_htmx, render
@@ -46,7 +47,7 @@ def _check(values: dict[str, str], model, clearance) -> tuple[object | None, dic
     try:
         return model.model_validate(values, context={"clearance": clearance}), {}
     except ValidationError as exc:
-        return None, messages(exc)
+        return None, problems(exc)
 
 
 def _mark_typed(request, values: dict[str, str]) -> None:

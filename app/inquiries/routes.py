@@ -15,12 +15,11 @@ from app.audit.service import RECORD_TYPES
 from app.clearance import note_marking, sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
+from app.forms import problems
 from app.inquiries.attachments import AttachmentStore
 from app.inquiries import items, search, service
 from app.inquiries.deadlines import DeadlineRule
-from app.inquiries.forms import (
-    ExtensionInput, InquiryForm, WithdrawalInput, messages,
-)
+from app.inquiries.forms import ExtensionInput, InquiryForm, WithdrawalInput
 from app.models import Classification, Inquiry
 from app.templating import is_htmx, keep_list_url, render
 from app.text import small_int
@@ -224,7 +223,7 @@ def _page_form(request, session, inquiry_id: int, submitted: FormData, model, fo
     try:
         apply(model.model_validate(values))
     except ValidationError as exc:
-        errors = messages(exc)
+        errors = problems(exc)
     except ValidationFailed as exc:
         session.rollback()
         errors = exc.errors
