@@ -268,11 +268,10 @@ class AnswerForm:
             return None
         return None if self.errors else data.model_copy(update={"items": items})
 
-    def typed_markings(self) -> list[Classification]:
+    def chosen_markings(self) -> list[str]:
         """Every marking chosen in the form, for the page's marking when it is shown again."""
-        return [level for typed in [self.values.get("classification", ""),
-                                    *(raw.get("classification", "") for raw in self.items.values())]
-                for level in typed_marking(typed)]
+        return [self.values.get("classification", ""),
+                *(raw.get("classification", "") for raw in self.items.values())]
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for each error, in the order the fields appear on the page."""
@@ -301,14 +300,6 @@ ITEM_LABELS = {
     "assessment_note": "assessment note", "follow_up": "follow-up",
     "classification": "classification",
 }
-
-
-def typed_marking(typed: str) -> list[Classification]:
-    """The marking chosen in a select, as a one-element list; empty if it names none."""
-    try:
-        return [Classification.parse(typed or "public")]
-    except ValueError:
-        return []
 
 
 def item_field(item_id: int, name: str) -> str:

@@ -13,14 +13,12 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from app.access import AUTHENTICATED, EditorDep, read_form
-from app.clearance import note_marking
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.inquiries import items, service
 from app.forms import problems
-from app.inquiries.forms import ItemInput, PasteInput
+from app.inquiries.forms import ItemInput, PasteInput, note_typed_markings
 from app.inquiries.routes import detail_context, item_message
-from app.models import Classification
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -50,15 +48,6 @@ def _check(values: dict[str, str], model, clearance) -> tuple[object | None, dic
         return None, problems(exc)
 
 
-def _mark_typed(request, values: dict[str, str]) -> None:
-    """A refused form shows what was typed: mark the page as high as the marking chosen."""
-    try:
-        level = Classification.parse(values.get("classification") or "public")
-    except ValueError:
-        return
-    note_marking(request.state.db, min(level, request.state.viewer.user.clearance))
-
-
 def _changed(request, session, inquiry_id: int, done: str, number: int, focus: str,
              anchor: str = "items"):
     """After a change: the items block for htmx, else back to the page with a notice."""
@@ -74,7 +63,8 @@ def _refused(request, session, inquiry_id: int, values: dict[str, str], **forms)
     """The items block (htmx) or the whole page again, the typed values and the messages at
     their fields; nothing of the refused change was kept."""
     session.rollback()
-    _mark_typed(request, values)
+    note_typed_markings(session, [values.get("classification", "")],
+                        request.state.viewer.user.clearance)
     context = detail_context(request, session, inquiry_id, **forms)
     return render(request, "inquiries/detail.html", context, block="items", status_code=422)
 
