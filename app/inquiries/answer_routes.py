@@ -20,9 +20,9 @@ from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
 from app.inquiries.forms import marking_choices, note_typed_markings
+from app.inquiries.routes import FormDep
 from app.inquiries.service import get_inquiry, state_of
 from app.models import Inquiry
-from app.programmes.routes import FormDep
 from app.templating import render
 
 log = logging.getLogger("oversight")

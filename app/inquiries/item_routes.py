@@ -7,24 +7,23 @@ page's live region and the keyboard focus on what the person will want next.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, read_form
+from app.access import AUTHENTICATED, EditorDep
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.inquiries import items, service
 from app.forms import problems
+from app.inquiries import items, service
 from app.inquiries.forms import ItemInput, PasteInput, note_typed_markings
-from app.inquiries.routes import detail_context, item_message
+from app.inquiries.routes import FormDep, detail_context, item_message
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 ITEM_FIELDS = ("number", "text", "classification")
 
 
