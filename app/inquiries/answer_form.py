@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ValidationError, field_validator
 from starlette.datastructures import FormData
 
+from app.forms import problems
 from app.inquiries.paste import split_numbered
 from app.models import (
     Answer, AnswerItem, Assessment, Classification, Inquiry, InquiryItem, RefusalReason,
@@ -256,24 +257,21 @@ class AnswerForm:
             try:
                 items[item_id] = AnswerItemInput.model_validate(raw, context=context)
             except ValidationError as exc:
-                for error in exc.errors():
-                    name = item_field(item_id, str(error["loc"][0]) if error["loc"] else "text")
-                    self.errors.setdefault(name, _message(error))
+                for name, message in problems(exc).items():
+                    self.errors.setdefault(item_field(item_id, name), message)
         raw = {name: self.values.get(name, "") for name in ANSWER_FIELDS if name != "version"}
         try:
             data = AnswerInput.model_validate(raw, context=context)
         except ValidationError as exc:
-            for error in exc.errors():
-                self.errors.setdefault(str(error["loc"][0]) if error["loc"] else "received_on",
-                                       _message(error))
+            for name, message in problems(exc).items():
+                self.errors.setdefault(name, message)
             return None
         return None if self.errors else data.model_copy(update={"items": items})
 
-    def typed_markings(self) -> list[Classification]:
+    def chosen_markings(self) -> list[str]:
         """Every marking chosen in the form, for the page's marking when it is shown again."""
-        return [level for typed in [self.values.get("classification", ""),
-                                    *(raw.get("classification", "") for raw in self.items.values())]
-                for level in typed_marking(typed)]
+        return [self.values.get("classification", ""),
+                *(raw.get("classification", "") for raw in self.items.values())]
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for each error, in the order the fields appear on the page."""
@@ -302,14 +300,6 @@ ITEM_LABELS = {
     "assessment_note": "assessment note", "follow_up": "follow-up",
     "classification": "classification",
 }
-
-
-def typed_marking(typed: str) -> list[Classification]:
-    """The marking chosen in a select, as a one-element list; empty if it names none."""
-    try:
-        return [Classification.parse(typed or "public")]
-    except ValueError:
-        return []
 
 
 def item_field(item_id: int, name: str) -> str:
@@ -345,9 +335,3 @@ def _unmatched_message(paste: str, numbers: dict[int, int]) -> str:
                 f"inquiry ({has}). Remove them from the box, or clear it.")
     return ("The pasted text has no numbered answers (such as “1.” or “Zu Frage 1:”) to "
             "fill the questions with. Clear the box, or number the answers.")
-
-
-def _message(error: dict) -> str:
-    if error.get("type") == "missing":
-        return "This field is required."
-    return str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")

@@ -11,16 +11,18 @@ from starlette.datastructures import UploadFile
 
 from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
-from app.clearance import note_marking, sees_everything
+from app.clearance import sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.forms import problems
 from app.inquiries import answers, attachments
-from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport, typed_marking
+from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
+from app.inquiries.forms import marking_choices, note_typed_markings
+from app.inquiries.routes import FormDep
 from app.inquiries.service import get_inquiry, state_of
 from app.models import Inquiry
-from app.programmes.routes import FormDep
 from app.templating import render
 
 log = logging.getLogger("oversight")
@@ -107,7 +109,7 @@ def attachment_upload(request: Request, inquiry_id: Id, session: SessionDep, edi
             values, context={"clearance": editor.user.clearance})
     except ValidationError as exc:
         typed = None
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        errors = problems(exc)
     upload = submitted.get("file")
     if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
         errors.setdefault("file", "Choose the PDF file of the answer to upload.")
@@ -173,8 +175,8 @@ def _render(request: Request, session, inquiry: Inquiry, form: AnswerForm, *,
     upload_values, upload_errors = upload or (
         {"classification": inquiry.answer.classification.name.lower() if inquiry.answer
          else "", "is_annex": ""}, {})
-    for level in [*form.typed_markings(), *typed_marking(upload_values["classification"])]:
-        note_marking(session, min(level, ceiling))
+    note_typed_markings(session, [*form.chosen_markings(), upload_values["classification"]],
+                        ceiling)
     settings = request.app.state.settings
     return render(request, "inquiries/answer_form.html", {
         "inquiry": inquiry,
@@ -184,14 +186,14 @@ def _render(request: Request, session, inquiry: Inquiry, form: AnswerForm, *,
         "conflict": conflict,
         "ministry_options": [(str(m.id), f"{m.code} – {m.name}")
                              for m in answers.ministries(session)],
-        "answer_markings": answers.marking_choices(inquiry.classification, ceiling),
+        "answer_markings": marking_choices(inquiry.classification, ceiling),
         "item_markings": {
-            q.id: answers.marking_choices(max(q.classification, inquiry.classification), ceiling)
+            q.id: marking_choices(max(q.classification, inquiry.classification), ceiling)
             for q in inquiry.items
         },
         "upload_values": upload_values,
         "upload_errors": upload_errors,
-        "upload_markings": answers.marking_choices(
+        "upload_markings": marking_choices(
             inquiry.answer.classification if inquiry.answer else inquiry.classification, ceiling),
         "max_upload_mb": settings.max_upload_mb,
         "follow_up_items": unsatisfactory_items(inquiry),

@@ -12,9 +12,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.answer_form import AnswerInput, received_on_problem
 from app.inquiries.attachments import AttachmentStore
 from app.inquiries.service import delete_evidence
-from app.models import (
-    Answer, AnswerItem, Classification, Inquiry, Ministry, utcnow,
-)
+from app.models import Answer, AnswerItem, Inquiry, Ministry, utcnow
 
 HIDDEN_ITEM_MESSAGE = (
     "One of these questions already has an answer held above your clearance, so nothing was "
@@ -115,8 +113,3 @@ def delete_answer(session: Session, answer: Answer, store: AttachmentStore) -> N
     store.remove_after_commit(session, [a.stored_name for a in answer.attachments])
     session.delete(answer)
     session.flush()
-
-
-def marking_choices(floor: Classification, ceiling: Classification) -> list[tuple[str, str]]:
-    """Markings a form may offer: never below the parent's, never above the author's own."""
-    return [(c.name.lower(), c.label) for c in Classification if floor <= c <= ceiling]

@@ -1,15 +1,20 @@
 """Inquiry forms as typed and as checked: the inquiry, an item, an extension, a withdrawal."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from app.clearance import note_marking
+
+from app.forms import problems
 from app.inquiries.paste import SplitText, split_numbered
 from app.models import Classification, Inquiry
-from app.programmes.schemas import Marked, parse_classification, parse_date, required_date
+from app.programmes.schemas import Marked, parse_date, required_date
 from app.text import clean_text, small_int
 
 MAX_ITEM_NUMBER = 999
@@ -21,23 +26,28 @@ NO_NUMBERED_QUESTIONS = ("No numbered questions were found. Start each question 
 EXAMPLE_DAY = "2026-03-02"
 
 
+def marking_choices(floor: Classification, ceiling: Classification) -> list[tuple[str, str]]:
+    """Markings a form may offer: never below the parent's, never above the author's own."""
+    return [(c.name.lower(), c.label) for c in Classification if floor <= c <= ceiling]
+
+
+def note_typed_markings(session: Session, typed: Iterable[str], ceiling: Classification) -> None:
+    """A form shown again shows what was typed: mark the page as high as each marking chosen
+    in it, never above the author's own clearance (which the form cannot offer)."""
+    for text in typed:
+        try:
+            level = Classification.parse(text or "public")
+        except ValueError:
+            continue
+        note_marking(session, min(level, ceiling))
+
+
 def _codes(value: Any, what: str) -> list[str]:
     values = value if isinstance(value, list) else [value] if value else []
     codes = list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
     if len(codes) > MAX_LINKS:
         raise ValueError(f"At most {MAX_LINKS} {what}.")
     return codes
-
-
-def messages(exc: ValidationError) -> dict[str, str]:
-    """A pydantic error as form field name -> message a clerk can act on."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error.get("loc") else "__all__"
-        message = "This field is required." if error.get("type") == "missing" else \
-            str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
-        errors.setdefault(name, message)
-    return errors
 
 
 class InquiryInput(Marked):
@@ -194,7 +204,7 @@ class InquiryForm:
         try:
             data = InquiryInput.model_validate(raw, context={"clearance": clearance})
         except ValidationError as exc:
-            self.merge_errors(messages(exc))
+            self.merge_errors(problems(exc))
             return None
         return None if self.errors else data
 
@@ -218,12 +228,6 @@ class InquiryForm:
         if not split.items:
             self.errors["questions"] = NO_NUMBERED_QUESTIONS
         return split
-
-    def typed_marking(self) -> Classification | None:
-        try:
-            return parse_classification(self.values.get("classification") or "public")
-        except ValueError:
-            return None
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for each error, in the order the fields appear on the page."""

@@ -7,25 +7,23 @@ page's live region and the keyboard focus on what the person will want next.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, read_form
-from app.clearance import note_marking
+from app.access import AUTHENTICATED, EditorDep
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app.forms import problems
 from app.inquiries import items, service
-from app.inquiries.forms import ItemInput, PasteInput, messages
-from app.inquiries.routes import detail_context, item_message
-from app.models import Classification
+from app.inquiries.forms import ItemInput, PasteInput, note_typed_markings
+from app.inquiries.routes import FormDep, detail_context, item_message
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 ITEM_FIELDS = ("number", "text", "classification")
 
 
@@ -46,16 +44,7 @@ def _check(values: dict[str, str], model, clearance) -> tuple[object | None, dic
     try:
         return model.model_validate(values, context={"clearance": clearance}), {}
     except ValidationError as exc:
-        return None, messages(exc)
-
-
-def _mark_typed(request, values: dict[str, str]) -> None:
-    """A refused form shows what was typed: mark the page as high as the marking chosen."""
-    try:
-        level = Classification.parse(values.get("classification") or "public")
-    except ValueError:
-        return
-    note_marking(request.state.db, min(level, request.state.viewer.user.clearance))
+        return None, problems(exc)
 
 
 def _changed(request, session, inquiry_id: int, done: str, number: int, focus: str,
@@ -73,7 +62,8 @@ def _refused(request, session, inquiry_id: int, values: dict[str, str], **forms)
     """The items block (htmx) or the whole page again, the typed values and the messages at
     their fields; nothing of the refused change was kept."""
     session.rollback()
-    _mark_typed(request, values)
+    note_typed_markings(session, [values.get("classification", "")],
+                        request.state.viewer.user.clearance)
     context = detail_context(request, session, inquiry_id, **forms)
     return render(request, "inquiries/detail.html", context, block="items", status_code=422)
 

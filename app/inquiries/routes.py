@@ -12,14 +12,15 @@ from starlette.datastructures import FormData
 from app import clock
 from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
 from app.audit.service import RECORD_TYPES
-from app.clearance import note_marking, sees_everything
+from app.clearance import sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
+from app.forms import problems
 from app.inquiries.attachments import AttachmentStore
 from app.inquiries import items, search, service
 from app.inquiries.deadlines import DeadlineRule
 from app.inquiries.forms import (
-    ExtensionInput, InquiryForm, WithdrawalInput, messages,
+    ExtensionInput, InquiryForm, WithdrawalInput, marking_choices, note_typed_markings,
 )
 from app.models import Classification, Inquiry
 from app.templating import is_htmx, keep_list_url, render
@@ -112,8 +113,8 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
         "next_number": items.next_number(session, inquiry),
         "can_remove_items": not items.removal_needs_clearance(inquiry, viewer.user.clearance),
         # An item is never marked below its inquiry, nor above its author's clearance.
-        "item_marking_options": [(c.name.lower(), c.label) for c in Classification
-                                 if inquiry.classification <= c <= viewer.user.clearance],
+        "item_marking_options": marking_choices(inquiry.classification,
+                                                viewer.user.clearance),
         "add_form": {"values": {}, "errors": {}}, "paste_form": {"values": {}, "errors": {}},
         "item_form": None, "editing_item_id": None, "items_message": "", "focus": "",
         "extension": {"values": {}, "errors": {}}, "withdrawal": {"values": {}, "errors": {}},
@@ -179,10 +180,7 @@ def _save(request: Request, session, editor, submitted: FormData, inquiry: Inqui
 def _render_form(request, session, form: InquiryForm, inquiry, *, status_code=200,
                  conflict=None):
     ceiling = request.state.viewer.user.clearance
-    typed = form.typed_marking()
-    if typed is not None:
-        # The form shows what was typed: mark the page as high as the marking chosen.
-        note_marking(session, min(typed, ceiling))
+    note_typed_markings(session, [form.values.get("classification", "")], ceiling)
     return render(request, "inquiries/form.html", {
         "form": form, "inquiry": inquiry, "editing": inquiry is not None,
         "form_action": f"/inquiries/{inquiry.id}/edit" if inquiry else "/inquiries",
@@ -191,7 +189,7 @@ def _render_form(request, session, form: InquiryForm, inquiry, *, status_code=20
         "programme_options": [(p.reference_code, p.title)
                               for p in service.programme_choices(session)],
         "conflict": conflict,
-        "marking_options": [(c.name.lower(), c.label) for c in Classification if c <= ceiling],
+        "marking_options": marking_choices(Classification.PUBLIC, ceiling),
     }, status_code=status_code)
 
 
@@ -224,7 +222,7 @@ def _page_form(request, session, inquiry_id: int, submitted: FormData, model, fo
     try:
         apply(model.model_validate(values))
     except ValidationError as exc:
-        errors = messages(exc)
+        errors = problems(exc)
     except ValidationFailed as exc:
         session.rollback()
         errors = exc.errors

@@ -22,28 +22,33 @@ from app.inquiries.forms import ExtensionInput, InquiryInput
 from app.inquiries.paste import PastedItem
 from app.inquiries.status import InquiryStatus, derive_status
 from app.models import (
-    Answer, AnswerItem, Assessment, Attachment, AuditEvent, DeadlineExtension, Inquiry, InquiryItem,
+    Answer, AnswerItem, Assessment, AuditEvent, DeadlineExtension, Inquiry, InquiryItem,
     InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme, SafeguardEvidence,
     utcnow,
 )
 
 
 def _full_load(*, listing: bool = False):
-    attachments = selectinload(Inquiry.answer).selectinload(Answer.attachments)
-    if listing:
-        # Lists need no attachment's extracted text, which can be long. A page that changes
-        # an inquiry loads it: the audit trail records every field of what it deletes.
-        attachments = attachments.defer(Attachment.text)
-    return [
+    """What status, due date and the lists need: the type, extensions, items, ministries and
+    the answer with its items. The inquiry's own page also shows the answer's files, and a
+    change to the inquiry needs its programme links: the audit trail records every part it
+    deletes. A list needs neither (nor do their rows raise the list's marking)."""
+    answer = selectinload(Inquiry.answer)
+    parts = [
         selectinload(Inquiry.inquiry_type),
         selectinload(Inquiry.items),
         selectinload(Inquiry.ministries).selectinload(InquiryMinistry.ministry),
         selectinload(Inquiry.extensions),
+        answer.selectinload(Answer.items),
+        answer.selectinload(Answer.ministry),
+    ]
+    if listing:
+        return parts
+    return [
+        *parts,
         # Link rows only (a programme's clearance hides it through linked_programmes).
         selectinload(Inquiry.programme_links),
-        selectinload(Inquiry.answer).selectinload(Answer.items),
-        attachments,
-        selectinload(Inquiry.answer).selectinload(Answer.ministry),
+        answer.selectinload(Answer.attachments),
     ]
 
 
