@@ -1,13 +1,14 @@
 """The audit trail: an event for every create, update and delete, field by field, append-only."""
 
 import re
+import warnings
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from app.models import AuditEvent, Classification
-from tests.factories import edit_form, programme_form
+from app.models import AuditEvent, Classification, SafeguardEvidence, Source
+from tests.factories import cite_source, edit_form, programme_form
 
 
 def events(db, **where) -> list[AuditEvent]:
@@ -65,6 +66,21 @@ class TestEventsForEveryChange:
         assert client.post(f"{location}/delete").status_code == 303
         [event] = events(db, record_type="programme", record_id=programme_id, action="delete")
         assert event.changes["reference_code"] == {"before": "EPF-TEST-2021-1", "after": None}
+
+    def test_deleting_a_cited_source_deletes_its_evidence_first_with_its_event(self, client, db):
+        # The recorder adds the evidence's deletion to the flush; were it ordered after the
+        # source's, the database would already have removed the row (SQLAlchemy warns).
+        _, programme_id = create(client)
+        source = db.exec(select(Source)).one()
+        cite_source(db, programme_id, source.id)
+        [evidence] = db.exec(select(SafeguardEvidence)).all()
+        db.delete(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", sa.exc.SAWarning)
+            db.commit()
+        assert db.exec(select(SafeguardEvidence)).all() == []
+        [event] = events(db, record_type="safeguard_evidence", action="delete")
+        assert event.record_id == evidence.id
 
     def test_notes_are_audited_and_classified_like_the_note(self, client, db):
         location, programme_id = create(client)

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.models.base import Classified, UTCDateTime, enum_column, utcnow
+from app.models.inquiries import AnswerItem
+from app.models.register import Source
 
 
 class Rating(str, enum.Enum):
@@ -97,3 +99,8 @@ class SafeguardEvidence(Classified, table=True):
                             nullable=True, index=True),
     )
     note: str = Field(default="", max_length=1000)
+
+    # Never loaded: declared so that a flush deleting a target together with the evidence citing
+    # it (app.audit.recorder) deletes the evidence first, not after the database already has.
+    answer_item: AnswerItem | None = Relationship(sa_relationship_kwargs={"lazy": "raise"})
+    source: Source | None = Relationship(sa_relationship_kwargs={"lazy": "raise"})
