@@ -11,7 +11,6 @@ from app.audit.service import changed_since_message
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.answer_form import AnswerInput, received_on_problem
 from app.inquiries.attachments import AttachmentStore
-from app.inquiries.service import delete_evidence
 from app.models import (
     Answer, AnswerItem, Classification, Inquiry, Ministry, utcnow,
 )
@@ -109,7 +108,6 @@ def delete_answer(session: Session, answer: Answer, store: AttachmentStore) -> N
 
     Only a reader who sees everything may do this (the route requires full clearance), so
     nothing is destroyed that the person deleting could not see."""
-    delete_evidence(session, answer.items)
     for part in (*answer.items, *answer.attachments):
         session.delete(part)
     store.remove_after_commit(session, [a.stored_name for a in answer.attachments])
