@@ -5,9 +5,15 @@ import warnings
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from app.models import AuditEvent, Classification, SafeguardEvidence, Source
+from app.audit.recorder import Actor, set_actor
+from app.audit.service import conflict_if_changed
+from app.clearance import read_as_system
+from app.db import make_engine
+from app.errors import Conflict
+from app.models import AuditEvent, Classification, Programme, SafeguardEvidence, Source
+from tests.conftest import sqlite_url
 from tests.factories import cite_source, edit_form, programme_form
 
 
@@ -102,6 +108,27 @@ class TestEventsForEveryChange:
         [update] = events(db, record_type="user", record_id=created.record_id, action="update")
         assert update.changes["password_hash"] == {"before": "(hidden)", "after": "(hidden)"}
         assert "$argon2" not in str([e.changes for e in events(db)])
+
+
+class TestSavesThatRace:
+    def test_a_flush_that_lost_the_race_is_a_conflict_naming_who_saved(self, client, data_dir):
+        # The form's version check passed, then someone saved before this flush: the version
+        # column catches it, and conflict_if_changed turns it into the usual Conflict.
+        location, programme_id = create(client)
+        engine = make_engine(sqlite_url(data_dir / "oversight.db"))
+        with read_as_system(Session(engine, expire_on_commit=False)) as session:
+            set_actor(session, Actor(None, "late editor"))
+            programme = session.get(Programme, programme_id)
+            session.commit()  # ends the read; the programme keeps the version it was loaded at
+            form = edit_form(client, location, title="Saved first")
+            assert client.post(f"{location}/edit", data=form).status_code == 303
+            programme.title = "Saved second"
+            with pytest.raises(Conflict) as refused:
+                with conflict_if_changed(session, "programme", programme_id):
+                    session.flush()
+            assert "This record was changed by staff at " in refused.value.message
+            assert session.get(Programme, programme_id).title == "Saved first"
+        engine.dispose()
 
 
 class TestHistoryPanel:
