@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message, history_of
+from app.audit.service import changed_since_message, conflict_if_changed, history_of
 from app.inquiries.attachments import AttachmentStore
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.deadlines import DeadlineRule, DueDate, Extension, WorkingCalendar, \
@@ -230,11 +230,8 @@ def update_inquiry(session: Session, inquiry: Inquiry, data: InquiryInput,
         Programme.id.in_([link.programme_id for link in inquiry.programme_links]))).all())
     _apply(session, inquiry, data, resolved, visible_links=visible)
     inquiry.updated_at = utcnow()  # also raises the version when only links changed
-    try:
+    with conflict_if_changed(session, "inquiry", inquiry.id):
         session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "inquiry", inquiry.id)) from None
     return inquiry
 
 
