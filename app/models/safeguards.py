@@ -1,26 +1,21 @@
 """The safeguards scorecard: criteria (data a committee can adapt), and each programme's rating
 of each criterion with a rationale and the evidence behind it."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.models.base import Classified, UTCDateTime, enum_column, utcnow
+from app.models.base import Classified, LabelledEnum, UTCDateTime, enum_column, utcnow
 from app.models.inquiries import AnswerItem
 from app.models.register import Source
 
 
-class Rating(str, enum.Enum):
+class Rating(LabelledEnum):
     NO_CONCERN = "no_concern"
     SOME_CONCERN = "some_concern"
     SERIOUS_CONCERN = "serious_concern"
     NO_EVIDENCE = "no_evidence"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class SafeguardCriterion(SQLModel, table=True):
