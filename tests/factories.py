@@ -69,13 +69,16 @@ def edit_form(client, location: str, **overrides) -> dict:
     return programme_form(version=opened_version(client, location), **overrides)
 
 
-def cite_source(db: Session, programme_id: int, source_id: int) -> SafeguardRating:
-    """Rate the programme's first criterion with the source as its evidence, committed."""
+def cite_as_evidence(db: Session, programme_id: int, *, source_id: int | None = None,
+                     answer_item_id: int | None = None) -> SafeguardRating:
+    """Rate the programme's first criterion with the source or answer item as its evidence,
+    committed."""
     criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
     rating = SafeguardRating(programme_id=programme_id, criterion_id=criterion.id,
-                             rating=Rating.SOME_CONCERN, rationale="See the cited decision.")
+                             rating=Rating.SOME_CONCERN, rationale="See the cited evidence.")
     db.add(rating)
     db.flush()
-    db.add(SafeguardEvidence(rating_id=rating.id, source_id=source_id))
+    db.add(SafeguardEvidence(rating_id=rating.id, source_id=source_id,
+                             answer_item_id=answer_item_id))
     db.commit()
     return rating

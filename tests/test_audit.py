@@ -14,7 +14,7 @@ from app.db import make_engine
 from app.errors import Conflict
 from app.models import AuditEvent, Classification, Programme, SafeguardEvidence, Source
 from tests.conftest import sqlite_url
-from tests.factories import cite_source, edit_form, programme_form
+from tests.factories import cite_as_evidence, edit_form, programme_form
 
 
 def events(db, **where) -> list[AuditEvent]:
@@ -78,7 +78,7 @@ class TestEventsForEveryChange:
         # source's, the database would already have removed the row (SQLAlchemy warns).
         _, programme_id = create(client)
         source = db.exec(select(Source)).one()
-        cite_source(db, programme_id, source.id)
+        cite_as_evidence(db, programme_id, source_id=source.id)
         [evidence] = db.exec(select(SafeguardEvidence)).all()
         db.delete(source)
         with warnings.catch_warnings():

@@ -4,7 +4,7 @@ others (and the safeguard evidence citing them) onto different rows."""
 from sqlmodel import select
 
 from app.models import AuditEvent, SafeguardEvidence, SafeguardRating, Source
-from tests.factories import cite_source, edit_form, programme_form, stored_programme
+from tests.factories import cite_as_evidence, edit_form, programme_form, stored_programme
 from tests.forms import form_fields
 
 
@@ -20,7 +20,7 @@ def test_removing_a_middle_source_keeps_the_evidence_on_its_own_source(client, d
     assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
     programme = stored_programme(db, "EPF-TEST-2021-1")
     third = db.exec(select(Source).where(Source.title == "Third decision")).one()
-    cite_source(db, programme.id, third.id)
+    cite_as_evidence(db, programme.id, source_id=third.id)
 
     location = f"/programmes/{programme.id}"
     page = client.get(f"{location}/edit").text
@@ -46,7 +46,7 @@ def test_removing_a_cited_source_removes_its_evidence_on_the_record(client, db):
     assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
     programme = stored_programme(db, "EPF-TEST-2021-1")
     second = db.exec(select(Source).where(Source.title == "Second decision")).one()
-    rating = cite_source(db, programme.id, second.id)
+    rating = cite_as_evidence(db, programme.id, source_id=second.id)
     evidence_id = db.exec(select(SafeguardEvidence.id)).one()
 
     location = f"/programmes/{programme.id}"
