@@ -77,6 +77,7 @@ def require_admin(viewer: ViewerDep) -> Viewer:
 
 
 EditorDep = Annotated[Viewer, Depends(require_editor)]
+AdminDep = Annotated[Viewer, Depends(require_admin)]
 
 
 def full_clearance_to_delete(what: str, holds: str):
@@ -89,6 +90,6 @@ def full_clearance_to_delete(what: str, holds: str):
                             f"{holds}. Ask a colleague with that clearance.")
         return editor
     return check
-AdminDep = Annotated[Viewer, Depends(require_admin)]
+
 
 AUTHENTICATED = [Depends(current_viewer), Depends(check_csrf)]

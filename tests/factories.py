@@ -4,7 +4,9 @@ import re
 
 from sqlmodel import Session, select
 
-from app.models import FundingLine, Programme, Source
+from app.models import (
+    FundingLine, Programme, Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating, Source,
+)
 
 
 def programme_form(**overrides) -> dict[str, str | list[str]]:
@@ -65,3 +67,18 @@ def opened_version(client, location: str) -> str:
 def edit_form(client, location: str, **overrides) -> dict:
     """The programme form with the version of a freshly opened edit form."""
     return programme_form(version=opened_version(client, location), **overrides)
+
+
+def cite_as_evidence(db: Session, programme_id: int, *, source_id: int | None = None,
+                     answer_item_id: int | None = None) -> SafeguardRating:
+    """Rate the programme's first criterion with the source or answer item as its evidence,
+    committed."""
+    criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
+    rating = SafeguardRating(programme_id=programme_id, criterion_id=criterion.id,
+                             rating=Rating.SOME_CONCERN, rationale="See the cited evidence.")
+    db.add(rating)
+    db.flush()
+    db.add(SafeguardEvidence(rating_id=rating.id, source_id=source_id,
+                             answer_item_id=answer_item_id))
+    db.commit()
+    return rating

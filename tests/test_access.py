@@ -10,6 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
+from app.accounts.service import create_user
 from app.inquiries import service as inquiries
 from app.inquiries.forms import InquiryInput, ItemInput
 from app.inquiries.items import add_item, next_number
@@ -17,7 +18,7 @@ from app.inquiries.paste import PastedItem
 from app.main import create_app
 from app.hearings import service as hearings
 from app.hearings.forms import HearingInput
-from app.models import Assessment, Classification, ProgrammeNote, Role, SafeguardCriterion, User
+from app.models import Assessment, Classification, ProgrammeNote, Role, SafeguardCriterion
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
@@ -279,12 +280,9 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
         ids["di"], _ = _inquiry(session, "Inquiry to delete", Classification.PUBLIC, ["Gone?"])
         ids["xi"], _ = _inquiry(session, "Restricted inquiry", Classification.RESTRICTED,
                                 ["Hidden?"])
-        ids["u"] = session.exec(select(User.id).where(User.email == "target@test.example")).first()
-        if ids["u"] is None:
-            from app.accounts.service import create_user
-            ids["u"] = create_user(session, email="target@test.example", name="Target",
-                                   role=Role.MEMBER, clearance=Classification.PUBLIC,
-                                   password="target password 123").id
+        ids["u"] = create_user(session, email="target@test.example", name="Target",
+                               role=Role.MEMBER, clearance=Classification.PUBLIC,
+                               password="target password 123").id
         session.commit()
     engine.dispose()
     ids.update(_inquiries(data_dir, empty_db))

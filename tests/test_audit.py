@@ -1,13 +1,20 @@
 """The audit trail: an event for every create, update and delete, field by field, append-only."""
 
 import re
+import warnings
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from app.models import AuditEvent, Classification
-from tests.factories import edit_form, programme_form
+from app.audit.recorder import Actor, set_actor
+from app.audit.service import conflict_if_changed
+from app.clearance import read_as_system
+from app.db import make_engine
+from app.errors import Conflict
+from app.models import AuditEvent, Classification, Programme, SafeguardEvidence, Source
+from tests.conftest import sqlite_url
+from tests.factories import cite_as_evidence, edit_form, programme_form
 
 
 def events(db, **where) -> list[AuditEvent]:
@@ -66,6 +73,21 @@ class TestEventsForEveryChange:
         [event] = events(db, record_type="programme", record_id=programme_id, action="delete")
         assert event.changes["reference_code"] == {"before": "EPF-TEST-2021-1", "after": None}
 
+    def test_deleting_a_cited_source_deletes_its_evidence_first_with_its_event(self, client, db):
+        # The recorder adds the evidence's deletion to the flush; were it ordered after the
+        # source's, the database would already have removed the row (SQLAlchemy warns).
+        _, programme_id = create(client)
+        source = db.exec(select(Source)).one()
+        cite_as_evidence(db, programme_id, source_id=source.id)
+        [evidence] = db.exec(select(SafeguardEvidence)).all()
+        db.delete(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", sa.exc.SAWarning)
+            db.commit()
+        assert db.exec(select(SafeguardEvidence)).all() == []
+        [event] = events(db, record_type="safeguard_evidence", action="delete")
+        assert event.record_id == evidence.id
+
     def test_notes_are_audited_and_classified_like_the_note(self, client, db):
         location, programme_id = create(client)
         client.post(f"{location}/notes", data={"title": "Assessment", "body": "Evasive.",
@@ -86,6 +108,27 @@ class TestEventsForEveryChange:
         [update] = events(db, record_type="user", record_id=created.record_id, action="update")
         assert update.changes["password_hash"] == {"before": "(hidden)", "after": "(hidden)"}
         assert "$argon2" not in str([e.changes for e in events(db)])
+
+
+class TestSavesThatRace:
+    def test_a_flush_that_lost_the_race_is_a_conflict_naming_who_saved(self, client, data_dir):
+        # The form's version check passed, then someone saved before this flush: the version
+        # column catches it, and conflict_if_changed turns it into the usual Conflict.
+        location, programme_id = create(client)
+        engine = make_engine(sqlite_url(data_dir / "oversight.db"))
+        with read_as_system(Session(engine, expire_on_commit=False)) as session:
+            set_actor(session, Actor(None, "late editor"))
+            programme = session.get(Programme, programme_id)
+            session.commit()  # ends the read; the programme keeps the version it was loaded at
+            form = edit_form(client, location, title="Saved first")
+            assert client.post(f"{location}/edit", data=form).status_code == 303
+            programme.title = "Saved second"
+            with pytest.raises(Conflict) as refused:
+                with conflict_if_changed(session, "programme", programme_id):
+                    session.flush()
+            assert "This record was changed by staff at " in refused.value.message
+            assert session.get(Programme, programme_id).title == "Saved first"
+        engine.dispose()
 
 
 class TestHistoryPanel:

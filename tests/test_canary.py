@@ -114,6 +114,10 @@ def test_nothing_restricted_reaches_a_reader_without_clearance(world, client_for
         assert 'class="marking marking-restricted"' not in text, name
     assert "No programmes match" in pages["search canary"]
     assert "No programmes match" in pages["search country name"]
+    # The pages were there to leak: the public parts of the programme did reach this reader.
+    assert "Public programme with secrets inside" in pages["public programme"]
+    assert "Public source" in pages["public programme"]
+    assert "PUB-CANARY" in pages["list"] + pages["list page 2"] + pages["list page 3"]
 
 
 @pytest.mark.parametrize("account", ["member_restricted", "staff", "admin"])

@@ -1,12 +1,16 @@
 """Reading the audit trail: filtered, newest first, never above the reader's clearance."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, UTC
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from app.clearance import reader_clearance
+from app.errors import Conflict
 from app.models import AuditEvent
 from app.paging import Paged, page_asked, page_within
 from app.text import small_int
@@ -106,6 +110,17 @@ def changed_since_message(session: Session, record_type: str, record_id: int) ->
     return (f"This record was changed{who} since you opened it. Your changes have not been "
             "saved; they are still in the form below. Check the current version, then save "
             "again to replace it with yours.")
+
+
+@contextmanager
+def conflict_if_changed(session: Session, record_type: str, record_id: int) -> Iterator[None]:
+    """Around the flush of an edit carrying the version its form was opened at: if someone saved
+    the record since, undo the whole request's changes and raise Conflict saying who."""
+    try:
+        yield
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(changed_since_message(session, record_type, record_id)) from None
 
 
 def history_of(session: Session, record_type: str, record_id: int,

@@ -12,10 +12,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message
+from app.audit.service import changed_since_message, conflict_if_changed
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.hearings.forms import HearingInput
 from app.models import AgendaItem, Hearing, Programme, utcnow
@@ -113,11 +112,8 @@ def update_hearing(session: Session, hearing: Hearing, data: HearingInput,
         raise Conflict(changed_since_message(session, "hearing", hearing.id))
     _apply(hearing, data)
     hearing.updated_at = utcnow()
-    try:
+    with conflict_if_changed(session, "hearing", hearing.id):
         session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "hearing", hearing.id)) from None
     return hearing
 
 

@@ -4,14 +4,12 @@ no templates; services only flush."""
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message
+from app.audit.service import changed_since_message, conflict_if_changed
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.answer_form import AnswerInput, received_on_problem
 from app.inquiries.attachments import AttachmentStore
-from app.inquiries.service import delete_evidence
 from app.models import Answer, AnswerItem, Inquiry, Ministry, utcnow
 
 HIDDEN_ITEM_MESSAGE = (
@@ -85,10 +83,8 @@ def _apply_items(answer: Answer, inquiry: Inquiry, data: AnswerInput) -> None:
 def _flush(session: Session, answer: Answer) -> None:
     """Flush, turning a save that raced another one into a Conflict or a clear message."""
     try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "answer", answer.id)) from None
+        with conflict_if_changed(session, "answer", answer.id):
+            session.flush()
     except IntegrityError as exc:
         session.rollback()
         if "answer_item" in str(exc.orig):
@@ -107,7 +103,6 @@ def delete_answer(session: Session, answer: Answer, store: AttachmentStore) -> N
 
     Only a reader who sees everything may do this (the route requires full clearance), so
     nothing is destroyed that the person deleting could not see."""
-    delete_evidence(session, answer.items)
     for part in (*answer.items, *answer.attachments):
         session.delete(part)
     store.remove_after_commit(session, [a.stored_name for a in answer.attachments])

@@ -15,7 +15,6 @@ from app.clearance import reading_everything, sees_everything
 from app.errors import ValidationFailed
 from app.inquiries.forms import NO_NUMBERED_QUESTIONS, ItemInput
 from app.inquiries.paste import split_numbered
-from app.inquiries.service import delete_evidence
 from app.models import AnswerItem, Classification, Inquiry, InquiryItem
 
 # Far above any number a person can type (forms accept up to 999), and positive, as the
@@ -120,7 +119,6 @@ def has_hidden_answer(session: Session, item: InquiryItem) -> bool:
 def delete_item(session: Session, inquiry: Inquiry, item: InquiryItem) -> None:
     """Remove an item with its answer part (and the evidence citing it), each audited."""
     answers = list(session.exec(select(AnswerItem).where(AnswerItem.item_id == item.id)))
-    delete_evidence(session, answers)
     for answer in answers:
         session.delete(answer)
     session.flush()  # before the item, which the database would take them with, unrecorded

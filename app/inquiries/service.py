@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message, history_of
+from app.audit.service import changed_since_message, conflict_if_changed, history_of
 from app.inquiries.attachments import AttachmentStore
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inquiries.deadlines import DeadlineRule, DueDate, Extension, WorkingCalendar, \
@@ -22,8 +22,8 @@ from app.inquiries.forms import ExtensionInput, InquiryInput
 from app.inquiries.paste import PastedItem
 from app.inquiries.status import InquiryStatus, derive_status
 from app.models import (
-    Answer, AnswerItem, Assessment, AuditEvent, DeadlineExtension, Inquiry, InquiryItem,
-    InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme, SafeguardEvidence,
+    Answer, AnswerItem, Assessment, AuditEvent, DeadlineExtension, Inquiry,
+    InquiryItem, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme,
     utcnow,
 )
 
@@ -236,11 +236,8 @@ def update_inquiry(session: Session, inquiry: Inquiry, data: InquiryInput,
         Programme.id.in_([link.programme_id for link in inquiry.programme_links]))).all())
     _apply(session, inquiry, data, resolved, visible_links=visible)
     inquiry.updated_at = utcnow()  # also raises the version when only links changed
-    try:
+    with conflict_if_changed(session, "inquiry", inquiry.id):
         session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "inquiry", inquiry.id)) from None
     return inquiry
 
 
@@ -336,7 +333,6 @@ def delete_inquiry(session: Session, inquiry: Inquiry, store: AttachmentStore) -
     the ORM deletes (and the audit trail records) each one rather than the database."""
     answer = inquiry.answer
     if answer is not None:
-        delete_evidence(session, answer.items)
         store.remove_after_commit(session, [a.stored_name for a in answer.attachments])
         session.delete(answer)  # with its items and attachments
         session.flush()
@@ -344,19 +340,3 @@ def delete_inquiry(session: Session, inquiry: Inquiry, store: AttachmentStore) -
         follow_up.follow_up_of_id = None  # recorded, rather than left to ON DELETE SET NULL
     session.delete(inquiry)  # with its items, ministries, programme links and extensions
     session.flush()
-
-
-def delete_evidence(session: Session, answer_items: list[AnswerItem]) -> None:
-    """Safeguard evidence citing these answer items, each with its audit event: deleting the
-    answer items would otherwise make the database remove it unrecorded.
-
-    app.audit.recorder deletes such evidence too, as a safety net, but in the same flush as the
-    items, in no set order: when the item goes first the database has already removed the
-    evidence (SQLAlchemy warns of a DELETE matching no row). Deleting and flushing it here,
-    before the items, keeps that from happening on the paths that delete answer items."""
-    ids = [a.id for a in answer_items]
-    if ids:
-        for evidence in session.exec(
-                select(SafeguardEvidence).where(SafeguardEvidence.answer_item_id.in_(ids))):
-            session.delete(evidence)
-        session.flush()

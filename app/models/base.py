@@ -33,6 +33,15 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs) -> sa.Enum:
     )
 
 
+class LabelledEnum(str, enum.Enum):
+    """An enumeration stored by value whose label is the value in words: "no_concern" is shown
+    as "No concern". Enums whose labels are other words say so in their own `label`."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 class UTCDateTime(sa.TypeDecorator):
     """A timestamp that always comes back timezone-aware in UTC (SQLite forgets the zone)."""
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.models.base import Classified, UTCDateTime, enum_column, utcnow
+from app.models.base import Classified, LabelledEnum, UTCDateTime, enum_column, utcnow
 
 
 class DayCount(str, enum.Enum):
@@ -23,7 +23,7 @@ class DayCount(str, enum.Enum):
                 "none": "No fixed deadline"}[self.value]
 
 
-class Assessment(str, enum.Enum):
+class Assessment(LabelledEnum):
     """How good the government's answer to one item is."""
 
     COMPLETE = "complete"
@@ -31,10 +31,6 @@ class Assessment(str, enum.Enum):
     EVASIVE = "evasive"
     REFUSED = "refused"
     NOT_ANSWERED = "not_answered"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class RefusalReason(str, enum.Enum):

@@ -6,17 +6,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.models.base import Classified, UTCDateTime, enum_column, utcnow
+from app.models.base import Classified, LabelledEnum, UTCDateTime, enum_column, utcnow
 
-class ProgrammeStatus(str, enum.Enum):
+
+class ProgrammeStatus(LabelledEnum):
     PLANNED = "planned"
     ACTIVE = "active"
     SUSPENDED = "suspended"
     COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class AssistanceKind(str, enum.Enum):
@@ -31,22 +28,14 @@ class AssistanceKind(str, enum.Enum):
         return self.value.replace("_", " ").replace("non lethal", "non-lethal").capitalize()
 
 
-class FundingKind(str, enum.Enum):
+class FundingKind(LabelledEnum):
     COMMITMENT = "commitment"
     DISBURSEMENT = "disbursement"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class SourceConfidence(str, enum.Enum):
+class SourceConfidence(LabelledEnum):
     VERIFIED = "verified"
     UNVERIFIED = "unverified"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class Instrument(SQLModel, table=True):

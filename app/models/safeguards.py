@@ -1,24 +1,21 @@
 """The safeguards scorecard: criteria (data a committee can adapt), and each programme's rating
 of each criterion with a rationale and the evidence behind it."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.models.base import Classified, UTCDateTime, enum_column, utcnow
+from app.models.base import Classified, LabelledEnum, UTCDateTime, enum_column, utcnow
+from app.models.inquiries import AnswerItem
+from app.models.register import Source
 
 
-class Rating(str, enum.Enum):
+class Rating(LabelledEnum):
     NO_CONCERN = "no_concern"
     SOME_CONCERN = "some_concern"
     SERIOUS_CONCERN = "serious_concern"
     NO_EVIDENCE = "no_evidence"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class SafeguardCriterion(SQLModel, table=True):
@@ -97,3 +94,8 @@ class SafeguardEvidence(Classified, table=True):
                             nullable=True, index=True),
     )
     note: str = Field(default="", max_length=1000)
+
+    # Never loaded: declared so that a flush deleting a target together with the evidence citing
+    # it (app.audit.recorder) deletes the evidence first, not after the database already has.
+    answer_item: AnswerItem | None = Relationship(sa_relationship_kwargs={"lazy": "raise"})
+    source: Source | None = Relationship(sa_relationship_kwargs={"lazy": "raise"})

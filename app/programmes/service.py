@@ -4,10 +4,9 @@ no templates. The list page's queries are in app.programmes.search."""
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message, history_of
+from app.audit.service import changed_since_message, conflict_if_changed, history_of
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import (
     AuditEvent, Classification, FundingKind, FundingLine, InquiryProgramme, Instrument, Programme,
@@ -81,11 +80,8 @@ def update_programme(session: Session, programme: Programme, data: ProgrammeInpu
         if note.classification < programme.classification:
             note.classification = programme.classification
     programme.updated_at = utcnow()  # also raises the version when only rows changed
-    try:
+    with conflict_if_changed(session, "programme", programme.id):
         _flush_unique(session, data)
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "programme", programme.id)) from None
     return programme
 
 
@@ -230,11 +226,8 @@ def save_note(session: Session, programme: Programme, note: ProgrammeNote | None
     note.title, note.body = title, body
     note.classification = max(classification, programme.classification)
     note.updated_at = utcnow()
-    try:
+    with conflict_if_changed(session, "note", note.id):
         session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "note", note.id)) from None
     return note
 
 

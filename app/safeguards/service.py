@@ -11,10 +11,9 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.audit.service import changed_since_message, visible_events
+from app.audit.service import changed_since_message, conflict_if_changed, visible_events
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import (
     Answer, AnswerItem, AuditEvent, Classification, Inquiry, InquiryItem, InquiryProgramme,
@@ -230,12 +229,10 @@ def save_rating(session: Session, programme: Programme, criterion: SafeguardCrit
     rating.classification = change.classification
     rating.updated_at = utcnow()  # also raises the version when only the evidence changed
     try:
-        session.flush()
-        _link_evidence(session, rating, change, offered)
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(changed_since_message(session, "safeguard_rating", rating.id)) from None
+        with conflict_if_changed(session, "safeguard_rating", rating.id):
+            session.flush()
+            _link_evidence(session, rating, change, offered)
+            session.flush()
     except IntegrityError:
         # Another rating of this criterion exists: saved a moment ago by someone else, or held
         # at a classification above this editor's clearance.

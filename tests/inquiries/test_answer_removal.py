@@ -7,10 +7,8 @@ import pytest
 from sqlmodel import select
 
 from app.audit.recorder import SYSTEM, set_actor
-from app.models import (
-    AuditEvent, Assessment, Classification, Rating, SafeguardCriterion, SafeguardEvidence,
-    SafeguardRating,
-)
+from app.models import AuditEvent, Assessment, Classification, SafeguardEvidence
+from tests.factories import cite_as_evidence
 from tests.inquiries.answer_world import (
     SUBMITTED, answer_form, files_in, item_ids, item_values, make_pdf, store_answer,
     store_inquiry, store_programme, stored_answer, stored_answer_items, stored_attachments,
@@ -26,15 +24,8 @@ def inquiry_id(empty_db) -> int:
 
 def cite_in_a_safeguard_rating(db, db_path, answer_item_id: int) -> None:
     """A programme's safeguard rating with the answer item as its evidence."""
-    programme = store_programme(db_path, "EPF-EVIDENCE")
     set_actor(db, SYSTEM)
-    criterion = db.exec(select(SafeguardCriterion)).first()
-    rating = SafeguardRating(programme_id=programme, criterion_id=criterion.id,
-                             rating=Rating.NO_CONCERN, rationale="Answer says vetting was done.")
-    db.add(rating)
-    db.flush()
-    db.add(SafeguardEvidence(rating_id=rating.id, answer_item_id=answer_item_id))
-    db.commit()
+    cite_as_evidence(db, store_programme(db_path, "EPF-EVIDENCE"), answer_item_id=answer_item_id)
 
 
 def _answer_with_a_file(client, inquiry_id: int, data_dir, db) -> None:

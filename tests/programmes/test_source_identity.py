@@ -3,8 +3,8 @@ others (and the safeguard evidence citing them) onto different rows."""
 
 from sqlmodel import select
 
-from app.models import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating, Source
-from tests.factories import edit_form, programme_form, stored_programme
+from app.models import AuditEvent, SafeguardEvidence, SafeguardRating, Source
+from tests.factories import cite_as_evidence, edit_form, programme_form, stored_programme
 from tests.forms import form_fields
 
 
@@ -20,13 +20,7 @@ def test_removing_a_middle_source_keeps_the_evidence_on_its_own_source(client, d
     assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
     programme = stored_programme(db, "EPF-TEST-2021-1")
     third = db.exec(select(Source).where(Source.title == "Third decision")).one()
-    criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
-    rating = SafeguardRating(programme_id=programme.id, criterion_id=criterion.id,
-                             rating=Rating.SOME_CONCERN, rationale="See the third decision.")
-    db.add(rating)
-    db.flush()
-    db.add(SafeguardEvidence(rating_id=rating.id, source_id=third.id))
-    db.commit()
+    cite_as_evidence(db, programme.id, source_id=third.id)
 
     location = f"/programmes/{programme.id}"
     page = client.get(f"{location}/edit").text
@@ -52,13 +46,8 @@ def test_removing_a_cited_source_removes_its_evidence_on_the_record(client, db):
     assert client.post("/programmes", data=programme_form(**_three_sources())).status_code == 303
     programme = stored_programme(db, "EPF-TEST-2021-1")
     second = db.exec(select(Source).where(Source.title == "Second decision")).one()
-    criterion = db.exec(select(SafeguardCriterion).order_by(SafeguardCriterion.position)).first()
-    rating = SafeguardRating(programme_id=programme.id, criterion_id=criterion.id,
-                             rating=Rating.SOME_CONCERN, rationale="See the second decision.")
-    db.add(rating)
-    db.flush()
-    db.add(SafeguardEvidence(rating_id=rating.id, source_id=second.id))
-    db.commit()
+    rating = cite_as_evidence(db, programme.id, source_id=second.id)
+    evidence_id = db.exec(select(SafeguardEvidence.id)).one()
 
     location = f"/programmes/{programme.id}"
     fields = dict(form_fields(client.get(f"{location}/edit").text, f"{location}/edit"))
@@ -71,6 +60,9 @@ def test_removing_a_cited_source_removes_its_evidence_on_the_record(client, db):
     assert client.post(f"{location}/edit", data=form).status_code == 303
     db.expire_all()
     assert db.exec(select(SafeguardEvidence)).all() == []
-    # The rating stays, and its history says the evidence went (the autouse audit check also
-    # confirms the deletion was recorded).
+    # The rating stays, and the trail records the evidence's deletion under its programme.
     assert db.get(SafeguardRating, rating.id) is not None
+    [event] = db.exec(select(AuditEvent).where(AuditEvent.record_type == "safeguard_evidence",
+                                               AuditEvent.record_id == evidence_id,
+                                               AuditEvent.action == "delete")).all()
+    assert (event.parent_type, event.parent_id) == ("programme", programme.id)
