@@ -9,7 +9,8 @@ and clearance, and fails for a route it does not know.
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from starlette.datastructures import FormData
 
 from app.accounts.service import Viewer, resolve_session
 from app.audit.recorder import Actor, set_actor
@@ -62,6 +63,11 @@ async def check_csrf(request: Request, viewer: ViewerDep) -> None:
 async def read_form(request: Request):
     """The submitted form, parsed once per request (Starlette keeps it) with our limits."""
     return await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+# A record's id in an address: a positive 64-bit integer; anything else names no record (404).
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def require_editor(viewer: ViewerDep) -> Viewer:

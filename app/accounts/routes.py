@@ -1,15 +1,13 @@
 """Sign in, sign out, and a person's own account page."""
 
 import secrets
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, SESSION_COOKIE, ViewerDep, read_form
+from app.access import AUTHENTICATED, FormDep, SESSION_COOKIE, ViewerDep
 from app.accounts import service
 from app.calendar_feed.service import active_feed
 from app.db import SessionDep
@@ -22,7 +20,6 @@ public_router = APIRouter()
 router = APIRouter(dependencies=AUTHENTICATED)
 
 LOGIN_COOKIE = "oversight_login"  # double-submit token that protects the sign-in form itself
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def safe_next(target: str | None) -> str:

@@ -1,13 +1,12 @@
 """Administrator pages: accounts (create, change, deactivate, reset password) and the audit trail."""
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, AdminDep, read_form
+from app.access import AUTHENTICATED, AdminDep, FormDep, RecordId
 from app.accounts import service as accounts
 from app.audit import service as audit
 from app.db import SessionDep
@@ -16,9 +15,6 @@ from app.models import Classification, Role, User
 from app.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=AUTHENTICATED)
-
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def _user(session, user_id: int) -> User:
@@ -105,7 +101,7 @@ def _with_password(request, user: User, password: str, created: bool):
 
 
 @router.get("/users/{user_id}/edit", name="admin_user_edit")
-def user_edit(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep):
+def user_edit(request: Request, user_id: RecordId, session: SessionDep, admin: AdminDep):
     user = _user(session, user_id)
     _may_manage(admin, user)
     values = {"email": user.email, "name": user.name, "role": user.role.value,
@@ -115,7 +111,7 @@ def user_edit(request: Request, user_id: UserId, session: SessionDep, admin: Adm
 
 
 @router.post("/users/{user_id}/edit", name="admin_user_update")
-def user_update(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep,
+def user_update(request: Request, user_id: RecordId, session: SessionDep, admin: AdminDep,
                 submitted: FormDep):
     user = _user(session, user_id)
     _may_manage(admin, user)
@@ -136,7 +132,7 @@ def user_update(request: Request, user_id: UserId, session: SessionDep, admin: A
 
 
 @router.post("/users/{user_id}/deactivate", name="admin_user_deactivate")
-def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admin: AdminDep):
+def user_deactivate(request: Request, user_id: RecordId, session: SessionDep, admin: AdminDep):
     user = _user(session, user_id)
     if user.id == admin.user.id:
         return _users_with_error(request, session, "You cannot deactivate your own account.")
@@ -146,7 +142,7 @@ def user_deactivate(request: Request, user_id: UserId, session: SessionDep, admi
 
 
 @router.post("/users/{user_id}/activate", name="admin_user_activate")
-def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
+def user_activate(user_id: RecordId, session: SessionDep, admin: AdminDep):
     user = _user(session, user_id)
     _may_manage(admin, user)
     user.active = True
@@ -155,7 +151,7 @@ def user_activate(user_id: UserId, session: SessionDep, admin: AdminDep):
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
-def user_reset_password(request: Request, user_id: UserId, session: SessionDep,
+def user_reset_password(request: Request, user_id: RecordId, session: SessionDep,
                         admin: AdminDep):
     user = _user(session, user_id)
     _may_manage(admin, user)

@@ -2,14 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from app import clock
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
-from app.clearance import note_marking
+from app.access import (
+    AUTHENTICATED, EditorDep, FormDep, RecordId, ViewerDep, full_clearance_to_delete,
+)
 from app.db import SessionDep
+from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict, ValidationFailed
 from app.hearings import forms, service
 from app.models import Classification, Hearing
@@ -17,9 +19,6 @@ from app.templating import is_htmx, render
 from app.text import clean_text, small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
-
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 @router.get("/hearings", name="hearing_list")
@@ -41,19 +40,19 @@ def hearing_create(request: Request, session: SessionDep, editor: EditorDep, sub
 
 
 @router.get("/hearings/{hearing_id}", name="hearing_detail")
-def hearing_detail(request: Request, hearing_id: Id, session: SessionDep, viewer: ViewerDep):
+def hearing_detail(request: Request, hearing_id: RecordId, session: SessionDep, viewer: ViewerDep):
     hearing = service.get_hearing(session, hearing_id)
     return _render_page(request, session, hearing)
 
 
 @router.get("/hearings/{hearing_id}/edit", name="hearing_edit")
-def hearing_edit(request: Request, hearing_id: Id, session: SessionDep, editor: EditorDep):
+def hearing_edit(request: Request, hearing_id: RecordId, session: SessionDep, editor: EditorDep):
     hearing = service.get_hearing(session, hearing_id)
     return _render_form(request, session, hearing, forms.values_of(hearing), {})
 
 
 @router.post("/hearings/{hearing_id}/edit", name="hearing_update")
-def hearing_update(request: Request, hearing_id: Id, session: SessionDep, editor: EditorDep,
+def hearing_update(request: Request, hearing_id: RecordId, session: SessionDep, editor: EditorDep,
                    submitted: FormDep):
     hearing = service.get_hearing(session, hearing_id)
     return _save(request, session, editor, hearing, submitted)
@@ -64,7 +63,7 @@ DeleterDep = Annotated[object, Depends(full_clearance_to_delete("hearing", "its 
 
 
 @router.get("/hearings/{hearing_id}/delete", name="hearing_delete_confirm")
-def hearing_delete_confirm(request: Request, hearing_id: Id, session: SessionDep,
+def hearing_delete_confirm(request: Request, hearing_id: RecordId, session: SessionDep,
                            editor: DeleterDep):
     hearing = service.get_hearing(session, hearing_id)
     return render(request, "hearings/delete.html", {
@@ -73,7 +72,7 @@ def hearing_delete_confirm(request: Request, hearing_id: Id, session: SessionDep
 
 
 @router.post("/hearings/{hearing_id}/delete", name="hearing_delete")
-def hearing_delete(hearing_id: Id, session: SessionDep, editor: DeleterDep):
+def hearing_delete(hearing_id: RecordId, session: SessionDep, editor: DeleterDep):
     hearing = service.get_hearing(session, hearing_id)
     service.delete_hearing(session, hearing)
     return RedirectResponse("/hearings?deleted=1", status_code=303)
@@ -82,7 +81,7 @@ def hearing_delete(hearing_id: Id, session: SessionDep, editor: DeleterDep):
 # --- agenda ---------------------------------------------------------------------------------
 
 @router.post("/hearings/{hearing_id}/agenda", name="agenda_add")
-def agenda_add(request: Request, hearing_id: Id, session: SessionDep, editor: EditorDep,
+def agenda_add(request: Request, hearing_id: RecordId, session: SessionDep, editor: EditorDep,
                submitted: FormDep):
     hearing = service.get_hearing(session, hearing_id)
     typed = {"programme_id": str(submitted.get("programme_id", "")),
@@ -101,7 +100,8 @@ def agenda_add(request: Request, hearing_id: Id, session: SessionDep, editor: Ed
 
 
 @router.post("/hearings/{hearing_id}/agenda/{agenda_item_id}/move", name="agenda_move")
-def agenda_move(request: Request, hearing_id: Id, agenda_item_id: Id, session: SessionDep,
+def agenda_move(request: Request, hearing_id: RecordId, agenda_item_id: RecordId,
+                session: SessionDep,
                 editor: EditorDep, submitted: FormDep):
     hearing = service.get_hearing(session, hearing_id)
     item = service.get_agenda_item(session, hearing, agenda_item_id)
@@ -115,7 +115,8 @@ def agenda_move(request: Request, hearing_id: Id, agenda_item_id: Id, session: S
 
 
 @router.post("/hearings/{hearing_id}/agenda/{agenda_item_id}/delete", name="agenda_remove")
-def agenda_remove(request: Request, hearing_id: Id, agenda_item_id: Id, session: SessionDep,
+def agenda_remove(request: Request, hearing_id: RecordId, agenda_item_id: RecordId,
+                  session: SessionDep,
                   editor: EditorDep):
     hearing = service.get_hearing(session, hearing_id)
     service.remove_agenda_item(session, service.get_agenda_item(session, hearing, agenda_item_id))
@@ -200,13 +201,8 @@ def _save(request, session, editor, hearing: Hearing | None, submitted: FormData
 def _render_form(request, session, hearing: Hearing | None, values: dict[str, str],
                  errors: dict[str, str], *, status_code: int = 200, conflict: str | None = None):
     ceiling = request.state.viewer.user.clearance
-    # A form sent back shows what was typed: the page is marked as high as the marking chosen.
-    try:
-        note_marking(session, min(Classification.parse(values.get("classification") or "public"),
-                                  ceiling))
-    except ValueError:
-        pass
+    note_typed_markings(session, [values.get("classification")], ceiling)
     return render(request, "hearings/form.html", {
         "hearing": hearing, "values": values, "errors": errors, "conflict": conflict,
-        "marking_options": [(c.name.lower(), c.label) for c in Classification if c <= ceiling],
+        "marking_options": marking_choices(Classification.PUBLIC, ceiling),
     }, status_code=status_code)

@@ -4,31 +4,29 @@ removing the answer, its files (upload, download, delete) and the follow-up inqu
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from app import clock
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete
+from app.access import (
+    AUTHENTICATED, EditorDep, FormDep, RecordId, ViewerDep, full_clearance_to_delete,
+)
 from app.clearance import sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.forms import problems
+from app.forms import marking_choices, note_typed_markings, problems
 from app.inquiries import answers, attachments
 from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
-from app.inquiries.forms import marking_choices, note_typed_markings
-from app.inquiries.routes import FormDep
 from app.inquiries.service import get_inquiry, state_of
 from app.models import Inquiry
 from app.templating import render
 
 log = logging.getLogger("oversight")
 router = APIRouter(dependencies=AUTHENTICATED)
-
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 # Removing an answer removes every item and file of it, seen or not.
@@ -41,13 +39,13 @@ def _store(request: Request) -> AttachmentStore:
 
 
 @router.get("/inquiries/{inquiry_id}/answer", name="answer_form")
-def answer_form(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep):
+def answer_form(request: Request, inquiry_id: RecordId, session: SessionDep, editor: EditorDep):
     inquiry = get_inquiry(session, inquiry_id)
     return _render(request, session, inquiry, AnswerForm.from_inquiry(inquiry))
 
 
 @router.post("/inquiries/{inquiry_id}/answer", name="answer_save")
-def answer_save(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep,
+def answer_save(request: Request, inquiry_id: RecordId, session: SessionDep, editor: EditorDep,
                 submitted: FormDep):
     """Save everything or nothing; the "split" action only fills the questions from the pasted
     answer and shows the form again (the whole form, or for htmx the form's block)."""
@@ -82,7 +80,7 @@ def answer_save(request: Request, inquiry_id: Id, session: SessionDep, editor: E
 
 
 @router.get("/inquiries/{inquiry_id}/answer/delete", name="answer_delete_confirm")
-def answer_delete_confirm(request: Request, inquiry_id: Id, session: SessionDep,
+def answer_delete_confirm(request: Request, inquiry_id: RecordId, session: SessionDep,
                           editor: DeleterDep):
     inquiry = get_inquiry(session, inquiry_id)
     return render(request, "inquiries/answer_delete.html",
@@ -90,14 +88,15 @@ def answer_delete_confirm(request: Request, inquiry_id: Id, session: SessionDep,
 
 
 @router.post("/inquiries/{inquiry_id}/answer/delete", name="answer_delete")
-def answer_delete(request: Request, inquiry_id: Id, session: SessionDep, editor: DeleterDep):
+def answer_delete(request: Request, inquiry_id: RecordId, session: SessionDep, editor: DeleterDep):
     inquiry = get_inquiry(session, inquiry_id)
     answers.delete_answer(session, answers.require_answer(inquiry), _store(request))
     return RedirectResponse(f"/inquiries/{inquiry.id}", status_code=303)
 
 
 @router.post("/inquiries/{inquiry_id}/answer/attachments", name="attachment_upload")
-def attachment_upload(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep,
+def attachment_upload(request: Request, inquiry_id: RecordId, session: SessionDep,
+                      editor: EditorDep,
                       submitted: FormDep):
     inquiry = get_inquiry(session, inquiry_id)
     answer = answers.require_answer(inquiry)
@@ -131,7 +130,7 @@ def attachment_upload(request: Request, inquiry_id: Id, session: SessionDep, edi
 
 
 @router.get("/attachments/{attachment_id}", name="attachment_download")
-def attachment_download(request: Request, attachment_id: Id, session: SessionDep,
+def attachment_download(request: Request, attachment_id: RecordId, session: SessionDep,
                         viewer: ViewerDep):
     attachment = attachments.get_attachment(session, attachment_id)
     path = _store(request).path(attachment.stored_name)
@@ -146,7 +145,7 @@ def attachment_download(request: Request, attachment_id: Id, session: SessionDep
 
 
 @router.post("/attachments/{attachment_id}/delete", name="attachment_delete")
-def attachment_delete(request: Request, attachment_id: Id, session: SessionDep,
+def attachment_delete(request: Request, attachment_id: RecordId, session: SessionDep,
                       editor: EditorDep):
     attachment = attachments.get_attachment(session, attachment_id)
     inquiry_id = attachments.inquiry_id_of(session, attachment)
@@ -155,7 +154,8 @@ def attachment_delete(request: Request, attachment_id: Id, session: SessionDep,
 
 
 @router.post("/inquiries/{inquiry_id}/follow-up", name="follow_up_create")
-def follow_up_create(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep):
+def follow_up_create(request: Request, inquiry_id: RecordId, session: SessionDep,
+                     editor: EditorDep):
     inquiry = get_inquiry(session, inquiry_id)
     try:
         draft = create_follow_up(session, inquiry)

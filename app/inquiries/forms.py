@@ -1,15 +1,12 @@
 """Inquiry forms as typed and as checked: the inquiry, an item, an extension, a withdrawal."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app.clearance import note_marking
 
 from app.forms import problems
 from app.inquiries.paste import SplitText, split_numbered
@@ -24,22 +21,6 @@ NO_NUMBERED_QUESTIONS = ("No numbered questions were found. Start each question 
 
 
 EXAMPLE_DAY = "2026-03-02"
-
-
-def marking_choices(floor: Classification, ceiling: Classification) -> list[tuple[str, str]]:
-    """Markings a form may offer: never below the parent's, never above the author's own."""
-    return [(c.name.lower(), c.label) for c in Classification if floor <= c <= ceiling]
-
-
-def note_typed_markings(session: Session, typed: Iterable[str], ceiling: Classification) -> None:
-    """A form shown again shows what was typed: mark the page as high as each marking chosen
-    in it, never above the author's own clearance (which the form cannot offer)."""
-    for text in typed:
-        try:
-            level = Classification.parse(text or "public")
-        except ValueError:
-            continue
-        note_marking(session, min(level, ceiling))
 
 
 def _codes(value: Any, what: str) -> list[str]:

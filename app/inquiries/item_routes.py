@@ -5,25 +5,23 @@ answers with the items block of that page: the list as it now is, the change ann
 page's live region and the keyboard focus on what the person will want next.
 """
 
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep
+from app.access import AUTHENTICATED, EditorDep, FormDep, RecordId
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.forms import problems
+from app.forms import note_typed_markings, problems
 from app.inquiries import items, service
-from app.inquiries.forms import ItemInput, PasteInput, note_typed_markings
-from app.inquiries.routes import FormDep, detail_context, item_message
+from app.inquiries.forms import ItemInput, PasteInput
+from app.inquiries.routes import detail_context, item_message
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ITEM_FIELDS = ("number", "text", "classification")
 
 
@@ -69,7 +67,7 @@ def _refused(request, session, inquiry_id: int, values: dict[str, str], **forms)
 
 
 @router.post("/inquiries/{inquiry_id}/items", name="item_add")
-def item_add(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep,
+def item_add(request: Request, inquiry_id: RecordId, session: SessionDep, editor: EditorDep,
              submitted: FormDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     values = _typed(submitted)
@@ -87,7 +85,7 @@ def item_add(request: Request, inquiry_id: Id, session: SessionDep, editor: Edit
 
 
 @router.get("/inquiries/{inquiry_id}/items/{item_id}/edit", name="item_edit")
-def item_edit(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep,
+def item_edit(request: Request, inquiry_id: RecordId, item_id: RecordId, session: SessionDep,
               editor: EditorDep):
     inquiry, item = _inquiry_and_item(session, inquiry_id, item_id)
     values = {"number": str(item.number), "text": item.text,
@@ -99,7 +97,7 @@ def item_edit(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep
 
 
 @router.post("/inquiries/{inquiry_id}/items/{item_id}/edit", name="item_update")
-def item_update(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep,
+def item_update(request: Request, inquiry_id: RecordId, item_id: RecordId, session: SessionDep,
                 editor: EditorDep, submitted: FormDep):
     inquiry, item = _inquiry_and_item(session, inquiry_id, item_id)
     if submitted.get("action") == "cancel":
@@ -122,7 +120,7 @@ def item_update(request: Request, inquiry_id: Id, item_id: Id, session: SessionD
 
 
 @router.post("/inquiries/{inquiry_id}/items/{item_id}/move", name="item_move")
-def item_move(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep,
+def item_move(request: Request, inquiry_id: RecordId, item_id: RecordId, session: SessionDep,
               editor: EditorDep, submitted: FormDep):
     inquiry, item = _inquiry_and_item(session, inquiry_id, item_id)
     direction = str(submitted.get("direction", ""))
@@ -136,7 +134,7 @@ def item_move(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep
 
 
 @router.post("/inquiries/{inquiry_id}/items/{item_id}/delete", name="item_delete")
-def item_delete(request: Request, inquiry_id: Id, item_id: Id, session: SessionDep,
+def item_delete(request: Request, inquiry_id: RecordId, item_id: RecordId, session: SessionDep,
                 editor: EditorDep):
     inquiry, item = _inquiry_and_item(session, inquiry_id, item_id)
     if (items.removal_needs_clearance(inquiry, editor.user.clearance)
@@ -150,7 +148,7 @@ def item_delete(request: Request, inquiry_id: Id, item_id: Id, session: SessionD
 
 
 @router.post("/inquiries/{inquiry_id}/items/paste", name="item_paste")
-def item_paste(request: Request, inquiry_id: Id, session: SessionDep, editor: EditorDep,
+def item_paste(request: Request, inquiry_id: RecordId, session: SessionDep, editor: EditorDep,
                submitted: FormDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     values = _typed(submitted, ("questions", "classification"))

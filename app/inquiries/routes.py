@@ -4,23 +4,25 @@ The numbered items are changed in place by app.inquiries.item_routes."""
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from app import clock
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
+from app.access import (
+    AUTHENTICATED, EditorDep, FormDep, RecordId, ViewerDep, full_clearance_to_delete,
+)
 from app.audit.service import RECORD_TYPES
 from app.clearance import sees_everything
 from app.db import SessionDep
 from app.errors import Conflict, ValidationFailed
-from app.forms import problems
+from app.forms import marking_choices, note_typed_markings, problems
 from app.inquiries.attachments import AttachmentStore
 from app.inquiries import items, search, service
 from app.inquiries.deadlines import DeadlineRule
 from app.inquiries.forms import (
-    ExtensionInput, InquiryForm, WithdrawalInput, marking_choices, note_typed_markings,
+    ExtensionInput, InquiryForm, WithdrawalInput,
 )
 from app.models import Classification, Inquiry
 from app.templating import is_htmx, keep_list_url, render
@@ -28,8 +30,6 @@ from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
-InquiryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 # What a change to the items did, for the notice after a plain (no-JavaScript) redirect and the
 # live region after an htmx swap. Only these fixed texts are ever shown, with a number.
@@ -89,7 +89,7 @@ def inquiry_create(request: Request, session: SessionDep, editor: EditorDep,
 
 
 @router.get("/inquiries/{inquiry_id}", name="inquiry_detail")
-def inquiry_detail(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_detail(request: Request, inquiry_id: RecordId, session: SessionDep,
                    viewer: ViewerDep):
     params = request.query_params
     done, number = params.get("done", ""), small_int(params.get("n"), 4)
@@ -134,7 +134,7 @@ def detail_context(request: Request, session, inquiry_id: int, *, full: bool | N
 
 
 @router.get("/inquiries/{inquiry_id}/edit", name="inquiry_edit")
-def inquiry_edit(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_edit(request: Request, inquiry_id: RecordId, session: SessionDep,
                  editor: EditorDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     form = InquiryForm.of(inquiry, service.programme_codes(session, inquiry.id))
@@ -142,7 +142,7 @@ def inquiry_edit(request: Request, inquiry_id: InquiryId, session: SessionDep,
 
 
 @router.post("/inquiries/{inquiry_id}/edit", name="inquiry_update")
-def inquiry_update(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_update(request: Request, inquiry_id: RecordId, session: SessionDep,
                    editor: EditorDep, submitted: FormDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     return _save(request, session, editor, submitted, inquiry=inquiry)
@@ -196,7 +196,7 @@ def _render_form(request, session, form: InquiryForm, inquiry, *, status_code=20
 # --- deadline and withdrawal -----------------------------------------------------------------
 
 @router.post("/inquiries/{inquiry_id}/extensions", name="inquiry_extend")
-def inquiry_extend(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_extend(request: Request, inquiry_id: RecordId, session: SessionDep,
                    editor: EditorDep, submitted: FormDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     calendar = request.app.state.settings.working_calendar
@@ -206,7 +206,7 @@ def inquiry_extend(request: Request, inquiry_id: InquiryId, session: SessionDep,
 
 
 @router.post("/inquiries/{inquiry_id}/withdraw", name="inquiry_withdraw")
-def inquiry_withdraw(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_withdraw(request: Request, inquiry_id: RecordId, session: SessionDep,
                      editor: EditorDep, submitted: FormDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     return _page_form(request, session, inquiry_id, submitted, WithdrawalInput, "withdrawal",
@@ -233,7 +233,7 @@ def _page_form(request, session, inquiry_id: int, submitted: FormData, model, fo
 
 
 @router.post("/inquiries/{inquiry_id}/withdraw/undo", name="inquiry_withdraw_undo")
-def inquiry_withdraw_undo(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_withdraw_undo(request: Request, inquiry_id: RecordId, session: SessionDep,
                           editor: EditorDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     try:
@@ -260,7 +260,7 @@ DeleterDep = Annotated[object, Depends(full_clearance_to_delete(
 
 
 @router.get("/inquiries/{inquiry_id}/delete", name="inquiry_delete_confirm")
-def inquiry_delete_confirm(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_delete_confirm(request: Request, inquiry_id: RecordId, session: SessionDep,
                            editor: DeleterDep):
     inquiry = service.get_inquiry(session, inquiry_id)
     return render(request, "inquiries/delete.html", {
@@ -268,7 +268,7 @@ def inquiry_delete_confirm(request: Request, inquiry_id: InquiryId, session: Ses
 
 
 @router.post("/inquiries/{inquiry_id}/delete", name="inquiry_delete")
-def inquiry_delete(request: Request, inquiry_id: InquiryId, session: SessionDep,
+def inquiry_delete(request: Request, inquiry_id: RecordId, session: SessionDep,
                    editor: DeleterDep):
     service.delete_inquiry(session, service.get_inquiry(session, inquiry_id),
                            AttachmentStore(request.app.state.settings.data_dir))

@@ -88,16 +88,10 @@ class ProgrammeForm:
         for name, message in errors.items():
             self.errors.setdefault(name, message)
 
-    def typed_markings(self) -> list[Classification]:
+    def typed_markings(self) -> list[str]:
         """Every marking chosen in the form, for the page's own marking when it is shown again."""
-        levels = []
-        for typed in [self.values.get("classification", "")] + [
-                row.get("classification", "") for row in (*self.funding, *self.sources)]:
-            try:
-                levels.append(Classification.parse(typed or "public"))
-            except ValueError:
-                continue
-        return levels
+        return [self.values.get("classification", ""), *(
+            row.get("classification", "") for row in (*self.funding, *self.sources))]
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for each error, in the order the fields appear on the page."""

@@ -1,15 +1,15 @@
 """Notes on a programme: committee assessments and working notes, usually classified."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError, field_validator
 from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, read_form
-from app.clearance import note_marking
+from app.access import AUTHENTICATED, EditorDep, FormDep, RecordId
 from app.db import SessionDep
+from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict
 from app.models import Classification, ProgrammeNote
 from app.programmes import service
@@ -18,9 +18,6 @@ from app.templating import render
 from app.text import clean_text, small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
-
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 class NoteInput(Marked):
@@ -42,21 +39,12 @@ class NoteInput(Marked):
 def _note_form(request, programme, note, values: dict[str, str], errors: dict[str, str],
                status_code: int = 200, conflict: str | None = None):
     ceiling = request.state.viewer.user.clearance
-    _mark_typed(request, values.get("classification"), ceiling)
+    note_typed_markings(request.state.db, [values.get("classification")], ceiling)
     return render(request, "programmes/note_form.html", {
         "programme": programme, "note": note, "values": values, "errors": errors,
         "conflict": conflict,
-        "marking_options": [(c.name.lower(), c.label) for c in Classification if c <= ceiling],
+        "marking_options": marking_choices(Classification.PUBLIC, ceiling),
     }, status_code=status_code)
-
-
-def _mark_typed(request, typed: str | None, ceiling) -> None:
-    """A form sent back shows what was typed: mark the page as high as the marking chosen."""
-    try:
-        level = Classification.parse(typed or "public")
-    except ValueError:
-        return
-    note_marking(request.state.db, min(level, ceiling))
 
 
 def _values(note: ProgrammeNote | None, programme) -> dict[str, str]:
@@ -74,41 +62,42 @@ def _programme_and_note(session, programme_id: int, note_id: int):
 
 
 @router.get("/programmes/{programme_id}/notes/new", name="note_new")
-def note_new(request: Request, programme_id: Id, session: SessionDep, editor: EditorDep):
+def note_new(request: Request, programme_id: RecordId, session: SessionDep, editor: EditorDep):
     programme = service.get_programme(session, programme_id)
     return _note_form(request, programme, None, _values(None, programme), {})
 
 
 @router.post("/programmes/{programme_id}/notes", name="note_create")
-def note_create(request: Request, programme_id: Id, session: SessionDep, editor: EditorDep,
+def note_create(request: Request, programme_id: RecordId, session: SessionDep, editor: EditorDep,
                 submitted: FormDep):
     programme = service.get_programme(session, programme_id)
     return _save(request, session, editor, programme, None, submitted)
 
 
 @router.get("/programmes/{programme_id}/notes/{note_id}/edit", name="note_edit")
-def note_edit(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
+def note_edit(request: Request, programme_id: RecordId, note_id: RecordId, session: SessionDep,
               editor: EditorDep):
     programme, note = _programme_and_note(session, programme_id, note_id)
     return _note_form(request, programme, note, _values(note, programme), {})
 
 
 @router.post("/programmes/{programme_id}/notes/{note_id}/edit", name="note_update")
-def note_update(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
+def note_update(request: Request, programme_id: RecordId, note_id: RecordId, session: SessionDep,
                 editor: EditorDep, submitted: FormDep):
     programme, note = _programme_and_note(session, programme_id, note_id)
     return _save(request, session, editor, programme, note, submitted)
 
 
 @router.get("/programmes/{programme_id}/notes/{note_id}/delete", name="note_delete_confirm")
-def note_delete_confirm(request: Request, programme_id: Id, note_id: Id, session: SessionDep,
+def note_delete_confirm(request: Request, programme_id: RecordId, note_id: RecordId,
+                        session: SessionDep,
                         editor: EditorDep):
     programme, note = _programme_and_note(session, programme_id, note_id)
     return render(request, "programmes/note_delete.html", {"programme": programme, "note": note})
 
 
 @router.post("/programmes/{programme_id}/notes/{note_id}/delete", name="note_delete")
-def note_delete(programme_id: Id, note_id: Id, session: SessionDep, editor: EditorDep):
+def note_delete(programme_id: RecordId, note_id: RecordId, session: SessionDep, editor: EditorDep):
     programme, note = _programme_and_note(session, programme_id, note_id)
     service.delete_note(session, note)
     return RedirectResponse(f"/programmes/{programme.id}#notes", status_code=303)

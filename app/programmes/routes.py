@@ -4,15 +4,17 @@ import re
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app import clock
-from app.access import AUTHENTICATED, EditorDep, ViewerDep, full_clearance_to_delete, read_form
-from app.clearance import note_marking
+from app.access import (
+    AUTHENTICATED, EditorDep, FormDep, RecordId, ViewerDep, full_clearance_to_delete,
+)
 from app.config import Settings
 from app.db import SessionDep
+from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import cents_to_decimal, country_choices, country_name
 from app.inquiries.service import inquiries_about
@@ -26,17 +28,12 @@ from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
-ProgrammeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 @router.get("/programmes", name="programme_list")
@@ -79,7 +76,7 @@ def programme_create(request: Request, session: SessionDep, editor: EditorDep,
 
 
 @router.get("/programmes/{programme_id}", name="programme_detail")
-def programme_detail(request: Request, programme_id: ProgrammeId, session: SessionDep,
+def programme_detail(request: Request, programme_id: RecordId, session: SessionDep,
                      viewer: ViewerDep):
     programme = service.get_programme(session, programme_id, notes=True)
     totals = service.programme_totals(programme)
@@ -96,7 +93,7 @@ def programme_detail(request: Request, programme_id: ProgrammeId, session: Sessi
 
 
 @router.get("/programmes/{programme_id}/funding.svg", name="programme_funding_chart")
-def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, viewer: ViewerDep,
+def programme_funding_chart(programme_id: RecordId, session: SessionDep, viewer: ViewerDep,
                             currency: str = "EUR"):
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise NotFound("Chart")
@@ -110,14 +107,14 @@ def programme_funding_chart(programme_id: ProgrammeId, session: SessionDep, view
 
 
 @router.get("/programmes/{programme_id}/edit", name="programme_edit")
-def programme_edit(request: Request, programme_id: ProgrammeId, session: SessionDep,
+def programme_edit(request: Request, programme_id: RecordId, session: SessionDep,
                    editor: EditorDep):
     programme = service.get_programme(session, programme_id)
     return _render_form(request, session, _form_from(programme), programme=programme)
 
 
 @router.post("/programmes/{programme_id}/edit", name="programme_update")
-def programme_update(request: Request, programme_id: ProgrammeId, session: SessionDep,
+def programme_update(request: Request, programme_id: RecordId, session: SessionDep,
                      editor: EditorDep, submitted: FormDep):
     programme = service.get_programme(session, programme_id)
     return _save(request, session, editor, submitted, programme=programme)
@@ -128,14 +125,14 @@ DeleterDep = Annotated[object, Depends(full_clearance_to_delete(
 
 
 @router.get("/programmes/{programme_id}/delete", name="programme_delete_confirm")
-def programme_delete_confirm(request: Request, programme_id: ProgrammeId, session: SessionDep,
+def programme_delete_confirm(request: Request, programme_id: RecordId, session: SessionDep,
                              editor: DeleterDep):
     programme = service.get_programme(session, programme_id, notes=True)
     return render(request, "programmes/delete.html", {"programme": programme})
 
 
 @router.post("/programmes/{programme_id}/delete", name="programme_delete")
-def programme_delete(programme_id: ProgrammeId, session: SessionDep, editor: DeleterDep):
+def programme_delete(programme_id: RecordId, session: SessionDep, editor: DeleterDep):
     programme = service.get_programme(session, programme_id)
     service.delete_programme(session, programme)
     return RedirectResponse("/programmes?deleted=1", status_code=303)
@@ -206,11 +203,8 @@ def _remove(rows: list, index: str) -> None:
 
 def _render_form(request, session, form: ProgrammeForm, programme, *, block=None,
                  new_row=None, status_code=200, conflict=None):
-    # What is shown again includes what was typed: the page is marked as high as any marking
-    # chosen in it (never above the viewer's own clearance, which the form cannot offer).
     ceiling = request.state.viewer.user.clearance
-    for level in form.typed_markings():
-        note_marking(session, min(level, ceiling))
+    note_typed_markings(session, form.typed_markings(), ceiling)
     context = {
         "form": form,
         "programme": programme,
@@ -220,11 +214,7 @@ def _render_form(request, session, form: ProgrammeForm, programme, *, block=None
         "country_choices": country_choices(),
         "new_row": new_row,
         "conflict": conflict,
-        # Nobody marks content above their own clearance: they could not see it afterwards.
-        "marking_options": [
-            (c.name.lower(), c.label) for c in Classification
-            if c <= request.state.viewer.user.clearance
-        ],
+        "marking_options": marking_choices(Classification.PUBLIC, ceiling),
     }
     return render(request, "programmes/form.html", context, block=block,
                   status_code=status_code)

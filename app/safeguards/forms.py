@@ -83,8 +83,3 @@ class RatingForm:
             return None
         return RatingChange(data.rating, data.rationale, data.classification, notes)
 
-    def typed_marking(self) -> Classification | None:
-        try:
-            return Classification.parse(self.values.get("classification") or "public")
-        except ValueError:
-            return None

@@ -1,16 +1,13 @@
 """Rating one safeguard criterion of a programme: the form, the evidence, the history."""
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import FormData
 
-from app.access import AUTHENTICATED, EditorDep, read_form
-from app.clearance import note_marking
+from app.access import AUTHENTICATED, EditorDep, FormDep, RecordId
 from app.db import SessionDep
+from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict, ValidationFailed
-from app.models import Classification
 from app.programmes import service as programmes
 from app.safeguards import service
 from app.safeguards.forms import RatingForm
@@ -18,9 +15,6 @@ from app.templating import render
 from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
-
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def _load(session, programme_id: int, criterion_id: int):
@@ -34,7 +28,8 @@ def _load(session, programme_id: int, criterion_id: int):
 
 
 @router.get("/programmes/{programme_id}/safeguards/{criterion_id}", name="rating_edit")
-def rating_edit(request: Request, programme_id: Id, criterion_id: Id, session: SessionDep,
+def rating_edit(request: Request, programme_id: RecordId, criterion_id: RecordId,
+                session: SessionDep,
                 editor: EditorDep):
     programme, criterion, rating, links = _load(session, programme_id, criterion_id)
     form = RatingForm.of(rating, links, programme.classification)
@@ -42,7 +37,8 @@ def rating_edit(request: Request, programme_id: Id, criterion_id: Id, session: S
 
 
 @router.post("/programmes/{programme_id}/safeguards/{criterion_id}", name="rating_save")
-def rating_save(request: Request, programme_id: Id, criterion_id: Id, session: SessionDep,
+def rating_save(request: Request, programme_id: RecordId, criterion_id: RecordId,
+                session: SessionDep,
                 editor: EditorDep, submitted: FormDep):
     programme, criterion, rating, links = _load(session, programme_id, criterion_id)
     form = RatingForm.from_form_data(submitted)
@@ -83,10 +79,7 @@ def _targets(session, programme, links) -> list[service.Target]:
 def _render(request, session, programme, criterion, rating, links, form: RatingForm, *,
             status_code: int = 200, conflict: str | None = None):
     ceiling = request.state.viewer.user.clearance
-    # A form sent back shows what was typed: the page is marked as high as the marking chosen.
-    typed = form.typed_marking()
-    if typed is not None:
-        note_marking(session, min(typed, ceiling))
+    note_typed_markings(session, [form.values.get("classification")], ceiling)
     targets = _targets(session, programme, links)
     return render(request, "safeguards/edit.html", {
         "programme": programme, "criterion": criterion, "rating": rating, "form": form,
@@ -95,6 +88,5 @@ def _render(request, session, programme, criterion, rating, links, form: RatingF
         "source_targets": [t for t in targets if t.key.startswith("source-")],
         "history": service.rating_history(session, rating),
         # At least the programme's marking (a rating is part of it), at most the editor's.
-        "marking_options": [(c.name.lower(), c.label) for c in Classification
-                            if programme.classification <= c <= ceiling],
+        "marking_options": marking_choices(programme.classification, ceiling),
     }, status_code=status_code)
