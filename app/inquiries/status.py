@@ -1,17 +1,17 @@
 """An inquiry's status, derived from its dates and its answer; never stored."""
 
-import enum
 from collections.abc import Iterable
 from datetime import date
 
 from app.inquiries.deadlines import WorkingCalendar
+from app.models.base import LabelledEnum
 from app.models.inquiries import Assessment
 
 # "Due soon": the due date is at most this many working days away.
 DUE_SOON_WORKING_DAYS = 3
 
 
-class InquiryStatus(str, enum.Enum):
+class InquiryStatus(LabelledEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     DUE_SOON = "due_soon"
@@ -19,10 +19,6 @@ class InquiryStatus(str, enum.Enum):
     ANSWERED = "answered"
     PARTIALLY_ANSWERED = "partially_answered"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
     @property
     def is_open(self) -> bool:
