@@ -32,6 +32,15 @@ def sqlite_url(path: Path) -> str:
 
 PASSWORD = "correct horse battery staple"
 
+# Tests time nothing: a request only fails for taking too long when the server is stuck. A slow
+# CI machine running the whole suite once stalled a loopback request past httpx's 5 s default.
+HTTP_TIMEOUT = 60
+
+
+def http_client(base_url: str = "", **kwargs) -> httpx.Client:
+    """The one way tests open an HTTP client (the caller closes it)."""
+    return httpx.Client(base_url=base_url, timeout=HTTP_TIMEOUT, **kwargs)
+
 # One account per role and clearance that the access rules tell apart.
 ACCOUNTS = {
     "admin": ("admin@test.example", Role.ADMIN, Classification.CONFIDENTIAL),
@@ -189,7 +198,7 @@ def client_for(open_clients):
     """client_for(server, "member") -> an HTTP client signed in with that test account, or
     with the account of that e-mail address (None: not signed in)."""
     def make(live: LiveServer, account: str | None = "staff") -> httpx.Client:
-        http = httpx.Client(base_url=live.url, timeout=10)
+        http = http_client(live.url)
         open_clients.append(http)
         if not account:
             return http

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from app.models import LoginAttempt, ProgrammeNote, Role, User, UserSession, utcnow
-from tests.conftest import ACCOUNTS, PASSWORD, LiveServer, _settings_for, sign_in
+from tests.conftest import (
+    ACCOUNTS, PASSWORD, LiveServer, _settings_for, http_client, sign_in,
+)
 from tests.factories import programme_form, row_counts, stored_programme
 
 REFUSED = "The e-mail address or password is not correct."
@@ -27,7 +29,7 @@ def browser(server, open_clients):
     """browser() -> a fresh, signed-out client; browser("127.0.0.2") connects from that address."""
     def make(address: str | None = None, **kwargs) -> httpx.Client:
         transport = httpx.HTTPTransport(local_address=address) if address else None
-        http = httpx.Client(base_url=server.url, timeout=10, transport=transport, **kwargs)
+        http = http_client(server.url, transport=transport, **kwargs)
         open_clients.append(http)
         return http
     return make
@@ -261,7 +263,7 @@ class TestSessionEnd:
         age(db, sa.update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=241)))
         assert client.get("/programmes").status_code == 303  # "Your session has ended"
         settings = _settings_for(data_dir).model_copy(update={"session_idle_minutes": 600})
-        with LiveServer(settings) as later, httpx.Client(base_url=later.url) as http:
+        with LiveServer(settings) as later, http_client(later.url) as http:
             http.cookies.set(SESSION, token)
             assert http.get("/account").status_code == 303
         assert sessions_of(db, STAFF)[0].ended_at is not None
@@ -462,7 +464,7 @@ class TestAdministration:
                         role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
             session.commit()
         engine.dispose()
-        weak = sign_in(httpx.Client(base_url=server.url), "admin.public@test.example")
+        weak = sign_in(http_client(server.url), "admin.public@test.example")
         open_clients.append(weak)
         refused = self.new_account(weak, clearance="restricted")
         assert refused.status_code == 422

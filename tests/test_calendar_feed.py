@@ -14,7 +14,7 @@ from sqlmodel import select
 from app.accounts import service as accounts
 from app.inquiries.status import InquiryStatus
 from app.models import CalendarFeed, User
-from tests.conftest import ACCOUNTS, LiveServer
+from tests.conftest import ACCOUNTS, LiveServer, http_client
 from tests.dashboard.world import CANARY, serving_world
 from tests.forms import form_fields
 
@@ -42,7 +42,7 @@ def create_feed(http: httpx.Client) -> tuple[str, str, str]:
 
 def fetch(url: str) -> httpx.Response:
     """A calendar program: no cookie, no session."""
-    with httpx.Client() as program:
+    with http_client() as program:
         return program.get(url)
 
 

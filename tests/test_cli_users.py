@@ -7,14 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlmodel import select
 
 from app.models import Classification, Role, User, UserSession
-from tests.conftest import ACCOUNTS, PASSWORD
+from tests.conftest import ACCOUNTS, PASSWORD, http_client
 
 OVERSIGHT = str(Path(sys.executable).parent / "oversight")
 NEW_PASSWORD = "a long and new pass phrase"
@@ -53,7 +52,7 @@ def verifies(password_hash: str, password: str) -> bool:
 
 def sign_in_status(server, email: str, password: str) -> int:
     """What the sign-in form answers: 303 signed in, 401 refused."""
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with http_client(server.url) as http:
         page = http.get("/login").text
         token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
         return http.post("/login", data={"email": email, "password": password,

@@ -1,8 +1,6 @@
 """Error pages: friendly, and never a trace."""
 
-from tests.conftest import LiveServer, _settings_for
-
-import httpx
+from tests.conftest import LiveServer, _settings_for, http_client
 
 
 def test_unknown_address_is_a_friendly_404(client):
@@ -18,7 +16,7 @@ def test_unexpected_error_is_a_500_page_without_trace(data_dir, empty_db):
     def boom():
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    with live, httpx.Client(base_url=live.url) as http:
+    with live, http_client(live.url) as http:
         response = http.get("/boom")
     assert response.status_code == 500
     assert "Something went wrong" in response.text

@@ -4,7 +4,6 @@ forwarded headers, error-page headers, body size, an append-only trail that REPL
 import re
 import threading
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
@@ -12,7 +11,7 @@ from sqlmodel import select
 from app.accounts.service import create_user
 from app.models import AuditEvent, Classification, LoginAttempt, ProgrammeNote, Role
 from tests.conftest import (
-    ACCOUNTS, PASSWORD, LiveServer, _settings_for, sign_in, system_session,
+    ACCOUNTS, PASSWORD, LiveServer, _settings_for, http_client, sign_in, system_session,
 )
 from tests.factories import edit_form, programme_form
 
@@ -51,7 +50,7 @@ class TestRemarkingHidesEarlierHistory:
                         role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
             session.commit()
         engine.dispose()
-        with httpx.Client(base_url=server.url) as http:
+        with http_client(server.url) as http:
             audit = sign_in(http, "admin.public@test.example").get("/admin/audit").text
         assert "Soon secret programme" not in audit and "Public note" not in audit
         assert "Soon secret programme" in client_for(server, "admin").get("/admin/audit").text
@@ -82,7 +81,7 @@ class TestSignInThrottle:
         results: list[str] = []
 
         def guess():
-            with httpx.Client(base_url=url) as http:
+            with http_client(url) as http:
                 page = http.get("/login").text
                 token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
                 response = http.post("/login", data={"email": email, "password": "wrong guess",
@@ -99,7 +98,7 @@ class TestSignInThrottle:
         assert sum("Too many failed sign-ins" in text for text in results) == 20 - checked
 
     def test_forwarded_for_is_not_believed_by_default(self, server, db):
-        with httpx.Client(base_url=server.url) as http:
+        with http_client(server.url) as http:
             for n in range(3):
                 page = http.get("/login").text
                 token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
@@ -118,7 +117,7 @@ class TestLimits:
 
     def test_oversized_bodies_are_refused_before_sign_in(self, data_dir, empty_db):
         settings = _settings_for(data_dir).model_copy(update={"max_body_mb": 1})
-        with LiveServer(settings) as live, httpx.Client(base_url=live.url) as http:
+        with LiveServer(settings) as live, http_client(live.url) as http:
             response = http.post("/login", content=b"x" * (2 * 1024 * 1024),
                                  headers={"content-type": "application/x-www-form-urlencoded"})
         assert response.status_code == 413

@@ -10,7 +10,9 @@ from sqlmodel import select
 
 from app.accounts.service import create_user
 from app.models import Assessment, Classification, Inquiry, InquiryItem, RefusalReason, Role
-from tests.conftest import PASSWORD, LiveServer, _settings_for, sign_in, system_session
+from tests.conftest import (
+    PASSWORD, LiveServer, _settings_for, http_client, sign_in, system_session,
+)
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 
 CANARY = "CANARY-ANSWER-5e1d"
@@ -71,7 +73,7 @@ def responses(http, ids) -> dict[str, httpx.Response]:
 
 
 def client(live, account: str, open_clients) -> httpx.Client:
-    http = sign_in(httpx.Client(base_url=live.url, timeout=30), account)
+    http = sign_in(http_client(live.url), account)
     open_clients.append(http)
     return http
 

@@ -19,7 +19,9 @@ from app.inquiries.paste import PastedItem
 from app.models import Answer, AnswerItem, Classification, InquiryProgramme, Role
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
-from tests.conftest import PASSWORD, LiveServer, _settings_for, sign_in, system_session
+from tests.conftest import (
+    PASSWORD, LiveServer, _settings_for, http_client, sign_in, system_session,
+)
 from tests.forms import as_form_data, form_fields, with_values
 
 CANARY = "CANARY-INQ-5e1d"
@@ -107,7 +109,7 @@ def responses(http, ids) -> dict[str, httpx.Response]:
 
 def reader(live, client_for, open_clients, account: str) -> httpx.Client:
     if "@" in account:
-        http = sign_in(httpx.Client(base_url=live.url), account)
+        http = sign_in(http_client(live.url), account)
         open_clients.append(http)
         return http
     return client_for(live, account)
