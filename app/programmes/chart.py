@@ -2,17 +2,20 @@
 
 import pygal
 
+from pygal.style import Style
+
 from app.charts import STYLE, marked_title, svg_without_scripts
 from app.formatting import money_compact
 from app.models import Classification
 
 
 def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
-                      marking: Classification = Classification.PUBLIC) -> bytes:
+                      marking: Classification = Classification.PUBLIC,
+                      style: Style = STYLE) -> bytes:
     """Committed and disbursed money per year, one bar pair per year, as a standalone SVG."""
     ticks = _round_ticks(max([1] + [max(c, d) for _, c, d in rows]))
     chart = pygal.Bar(
-        style=STYLE,
+        style=style,
         width=720,
         height=320,
         js=(),  # no scripts: the chart must work under a strict Content-Security-Policy

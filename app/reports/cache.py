@@ -1,0 +1,34 @@
+"""Laid-out parts kept on disk by content: a brief whose HTML has not changed is not laid out
+again. Files live under DATA_DIR/cache/parts, are written aside and moved into place (so several
+workers can share the directory), and can be deleted at any time."""
+
+import os
+import secrets
+from pathlib import Path
+
+from app.reports.render import RenderedPart
+
+
+class PartCache:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        folder = self.root / key[:2]
+        return folder / f"{key}.pdf", folder / f"{key}.json"
+
+    def get(self, key: str) -> RenderedPart | None:
+        pdf, meta = self._paths(key)
+        try:
+            return RenderedPart.from_stored(pdf.read_bytes(), meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, part: RenderedPart) -> None:
+        pdf, meta = self._paths(key)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        # The PDF first: a reader finds a part by its metadata file, which comes last.
+        for path, body in ((pdf, part.pdf), (meta, part.meta_json().encode())):
+            aside = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+            aside.write_bytes(body)
+            os.replace(aside, path)

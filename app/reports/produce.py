@@ -1,0 +1,234 @@
+"""Briefs and hearing dossiers as finished PDFs: read at the session's clearance, laid out part by
+part (reusing unchanged parts from the cache, laying out the rest in parallel processes), then
+assembled with page numbers, contents, bookmarks and markings."""
+
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date, datetime
+import multiprocessing
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from app.clearance import reader_clearance, reading_everything
+from app.errors import NotFound
+from app.hearings.service import agenda, get_hearing
+from app.inquiries.deadlines import WorkingCalendar
+from app.models import AgendaItem, Classification, Hearing, Programme
+from app.reports.assemble import (
+    DocumentInfo, assemble, outline_of, part_starts,
+)
+from app.reports.cache import PartCache
+from app.reports.content import Brief, gather_brief
+from app.reports.render import RenderedPart, part_html, part_key, render_part
+
+# done, total, what is being laid out now
+Progress = Callable[[int, int, str], None]
+
+
+class NothingToRender(Exception):
+    """The document would be empty; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Produced:
+    pdf: bytes
+    title: str
+    page_count: int
+    marking: Classification
+    parts_rendered: int
+    parts_cached: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """Who a document is made for and when: the same for every part of it."""
+
+    generated_by: str
+    generated_at: datetime
+    today: date
+    calendar: WorkingCalendar
+    cache: PartCache | None = None
+    processes: int = 1
+
+
+@dataclass
+class _Part:
+    """A part to be laid out: its HTML and charts, and once laid out, its pages."""
+
+    label: str
+    html: str
+    drawn: dict[str, bytes]
+    done: RenderedPart | None = None
+
+    @property
+    def key(self) -> str:
+        return part_key(self.html, self.drawn)
+
+
+def produce_brief(session: Session, programme_id: int, occasion: Occasion,
+                  progress: Progress | None = None) -> Produced:
+    brief = gather_brief(session, programme_id, occasion.calendar, occasion.today)
+    clearance = reader_clearance(session)
+    title = f"Brief: {brief.title}"
+    part = _brief_part(brief)
+    counts = _lay_out([part], occasion, progress)
+    parts = [part.done]
+    pages = part.done.page_count
+    running = _running(title, brief.marking, clearance, occasion, pages)
+    pdf = assemble(parts, running, DocumentInfo(
+        title=title, author=occasion.generated_by,
+        subject=f"Oversight brief on {brief.reference_code}, made for {clearance.marking} "
+                f"clearance; marked {brief.marking.marking}",
+        created=occasion.generated_at, keywords=brief.reference_code,
+    ), outline_of(parts, part_starts(parts)))
+    return Produced(pdf, title, pages, brief.marking, *counts)
+
+
+def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
+                    progress: Progress | None = None) -> Produced:
+    hearing = get_hearing(session, hearing_id)
+    clearance = reader_clearance(session)
+    entries = agenda(session, hearing)
+    hidden = _agenda_hidden(session, hearing)
+    if not entries:
+        raise NothingToRender(
+            "This hearing has no programmes on its agenda"
+            + (" that this clearance may see" if hidden else "")
+            + ": add programmes to the agenda first.")
+    briefs: list[Brief] = []
+    for index, entry in enumerate(entries, start=1):
+        if progress:
+            progress(0, len(entries) + 3, f"Reading programme {index} of {len(entries)}")
+        briefs.append(gather_brief(session, entry.programme.id, occasion.calendar,
+                                   occasion.today))
+    marking = max([hearing.classification] + [b.marking for b in briefs])
+    title = f"Dossier: {hearing.title}"
+    body = [_brief_part(brief, number=n) for n, brief in enumerate(briefs, start=1)]
+    annex = _Part("Annex: open questions", part_html(
+        "annex.html", briefs=briefs, document_title=title), {})
+    counts = _lay_out(body + [annex], occasion, progress)
+    front = _front(hearing, briefs, body, annex, marking, clearance, hidden, occasion, title)
+    parts = [front.done] + [p.done for p in body] + [annex.done]
+    pages = sum(p.page_count for p in parts)
+    if progress:
+        progress(len(body) + 2, len(body) + 3, "Putting the dossier together")
+    running = _running(title, marking, clearance, occasion, pages)
+    starts = part_starts(parts)
+    outline = outline_of(parts, starts)
+    pdf = assemble(parts, running, DocumentInfo(
+        title=title, author=occasion.generated_by,
+        subject=f"Hearing dossier of the {hearing.committee}, {hearing.held_on.isoformat()}: "
+                f"{len(briefs)} programme briefs, made for {clearance.marking} clearance; "
+                f"marked {marking.marking}",
+        created=occasion.generated_at, keywords=", ".join(b.reference_code for b in briefs),
+    ), outline)
+    return Produced(pdf, title, pages, Classification(marking), counts[0], counts[1])
+
+
+def _brief_part(brief: Brief, number: int | None = None) -> _Part:
+    from app.reports.charts import money_charts
+
+    drawn = money_charts(brief)
+    return _Part(brief.title, part_html("brief.html", brief=brief, number=number,
+                                        document_title=brief.title), drawn)
+
+
+def _front(hearing: Hearing, briefs: list[Brief], body: list[_Part], annex: _Part,
+           marking: Classification, clearance: Classification, hidden: bool,
+           occasion: Occasion, title: str) -> _Part:
+    """Cover and contents. The contents give page numbers, which depend on how many pages the
+    front itself takes: laid out until the count it assumed is the count it has."""
+    front_pages = 2
+    for _attempt in range(4):
+        page = front_pages + 1  # page numbers as printed start at 1
+        rows = []
+        for brief, part in zip(briefs, body):
+            rows.append((brief, page))
+            page += part.done.page_count
+        html = part_html("front.html", hearing=hearing, rows=rows, annex_page=page,
+                         marking=marking, clearance=clearance, hidden=hidden,
+                         generated_by=occasion.generated_by,
+                         generated_at=occasion.generated_at, document_title=title)
+        front = _Part("Contents", html, {})
+        _lay_out([front], occasion, None)
+        if front.done.page_count == front_pages:
+            return front
+        front_pages = front.done.page_count
+    raise RuntimeError("the contents did not settle on a page count")
+
+
+def _running(title: str, marking: Classification, clearance: Classification,
+             occasion: Occasion, pages: int) -> RenderedPart:
+    """The running header and footer, page for page."""
+    running = _Part("Header and footer", part_html(
+        "running.html", title=title, marking=marking, clearance=clearance, pages=pages,
+        generated_at=occasion.generated_at), {})
+    _lay_out([running], occasion, None)
+    return running.done
+
+
+def _agenda_hidden(session: Session, hearing: Hearing) -> bool:
+    """Whether the agenda holds programmes above the reader's clearance (said, never shown)."""
+    clearance = int(reader_clearance(session))
+    query = select(sa.exists(
+        select(AgendaItem.id).join(Programme, Programme.id == AgendaItem.programme_id)
+        .where(AgendaItem.hearing_id == hearing.id, Programme.classification > clearance)))
+    with reading_everything(session):
+        return bool(session.exec(query).one())
+
+
+def _lay_out(parts: list[_Part], occasion: Occasion,
+             progress: Progress | None) -> tuple[int, int]:
+    """Lay out every part not in the cache; returns (laid out, taken from the cache)."""
+    missing = []
+    for part in parts:
+        cached = occasion.cache.get(part.key) if occasion.cache else None
+        if cached is None:
+            missing.append(part)
+        else:
+            part.done = cached
+    total = len(parts)
+    done = total - len(missing)
+    if progress and missing:
+        progress(done, total, f"Laying out {missing[0].label}")
+    if len(missing) > 1 and occasion.processes > 1:
+        # fork: the children only lay out HTML they are handed; no re-import of the app.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(occasion.processes, len(missing)),
+                                 mp_context=context) as pool:
+            futures = {pool.submit(render_part, p.html, p.drawn): p for p in missing}
+            for future in as_completed(futures):
+                _finish(futures[future], future.result(), occasion)
+                done += 1
+                if progress:
+                    progress(done, total, f"Laid out {futures[future].label}")
+    else:
+        for part in missing:
+            if progress:
+                progress(done, total, f"Laying out {part.label}")
+            _finish(part, render_part(part.html, part.drawn), occasion)
+            done += 1
+    return len(missing), total - len(missing)
+
+
+def _finish(part: _Part, rendered: RenderedPart, occasion: Occasion) -> None:
+    part.done = rendered
+    if occasion.cache:
+        occasion.cache.put(part.key, rendered)
+
+
+def brief_exists(session: Session, programme_id: int) -> None:
+    """NotFound unless the reader may see the programme (before a job is queued for it)."""
+    if session.exec(select(Programme.id).where(Programme.id == programme_id)).first() is None:
+        raise NotFound("Programme")
