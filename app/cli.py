@@ -211,6 +211,86 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+# Shared by `brief` and `dossier`.
+_CLEARANCE = typer.Option(
+    ..., "--clearance", case_sensitive=False,
+    help="Who the document is for: PUBLIC, RESTRICTED or CONFIDENTIAL. Content above it is left "
+    "out.")
+_OUTPUT = typer.Option(..., "-o", "--output", help="The PDF file to write.")
+
+
+@app.command("brief")
+def brief(
+    programme: str = typer.Argument(..., help="The programme: its id or its reference code."),
+    clearance: ClearanceChoice = _CLEARANCE,
+    output: Path = _OUTPUT,
+) -> None:
+    """Write a programme's oversight brief as PDF, as a reader with CLEARANCE would get it."""
+    _write_document("brief", programme, clearance, output)
+
+
+@app.command("dossier")
+def dossier(
+    hearing: int = typer.Argument(..., help="The hearing's id (shown in its address)."),
+    clearance: ClearanceChoice = _CLEARANCE,
+    output: Path = _OUTPUT,
+) -> None:
+    """Write a hearing's dossier as PDF: cover, contents, a brief per agenda programme and an
+    annex of open questions."""
+    _write_document("dossier", str(hearing), clearance, output)
+
+
+def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: Path) -> None:
+    import getpass
+    import os
+    import secrets
+    from datetime import UTC, datetime
+
+    from app import clock
+    from app.clearance import set_reader_clearance
+    from app.errors import NotFound
+    from app.models import Classification
+    from app.reports.cache import PartCache
+    from app.reports.produce import (
+        NothingToRender, Occasion, find_programme_id, produce_brief, produce_dossier,
+    )
+
+    settings = Settings()
+    level = Classification.parse(clearance.value)
+    occasion = Occasion(
+        generated_by=f"command line ({getpass.getuser()})", generated_at=datetime.now(UTC),
+        today=clock.today(), calendar=settings.working_calendar,
+        cache=PartCache(settings.data_dir / "cache" / "parts"),
+        processes=min(2, os.cpu_count() or 1),
+    )
+    with command_session(kind) as session:
+        set_reader_clearance(session, level)
+        try:
+            if kind == "brief":
+                produced = produce_brief(session, find_programme_id(session, target), occasion)
+            else:
+                produced = produce_dossier(session, int(target), occasion)
+        except NotFound as exc:
+            typer.echo(f"Refused: no {exc.what.lower()} {target} at {level.marking} clearance.",
+                       err=True)
+            raise typer.Exit(1) from None
+        except NothingToRender as exc:
+            typer.echo(f"Refused: {exc.message}", err=True)
+            raise typer.Exit(1) from None
+    aside = output.with_name(f".{output.name}.{secrets.token_hex(4)}")
+    try:
+        aside.write_bytes(produced.pdf)
+        os.replace(aside, output)
+    except OSError as exc:
+        aside.unlink(missing_ok=True)
+        typer.echo(f"Refused: cannot write {output}: {exc.strerror}.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Wrote {output}: {produced.title}, {produced.page_count} page"
+               f"{'s' if produced.page_count != 1 else ''}, marked {produced.marking.marking}, "
+               f"sha256 {produced.sha256} ({produced.parts_rendered} parts laid out, "
+               f"{produced.parts_cached} from the cache).")
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

@@ -71,15 +71,18 @@ def assemble(parts: list[RenderedPart], running: RenderedPart, info: DocumentInf
         next_key = _join_structure(out, source, document, parents, next_key, first)
     tree.ParentTree = out.make_indirect(Dictionary(Nums=parents))
     tree.ParentTreeNextKey = next_key
+    out.Root.StructTreeRoot = tree
     stamps = pikepdf.open(io.BytesIO(running.pdf))
     opened.append(stamps)
     for page, stamp in zip(out.pages, stamps.pages):
+        _as_pagination_artifact(stamps, stamp)
         page.add_overlay(stamp)
     _catalogue(out, info)
     _outline(out, outline)
     buffer = io.BytesIO()
-    out.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True, deterministic_id=False)
+    # PDF/UA-1 is defined on PDF 1.7.
+    out.save(buffer, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             compress_streams=True)
     for pdf in opened:
         pdf.close()
     return buffer.getvalue()
@@ -113,6 +116,16 @@ def _join_structure(out: pikepdf.Pdf, source: pikepdf.Pdf, document: Dictionary,
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + offset
     return top
+
+
+def _as_pagination_artifact(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Mark everything the (untagged) running-header page draws as a pagination artifact, so
+    screen readers skip it and every piece of content is either tagged or an artifact."""
+    contents = page.obj.Contents
+    body = b"\n".join(c.read_bytes() for c in contents) if isinstance(contents, Array) \
+        else contents.read_bytes()
+    page.obj.Contents = pdf.make_stream(
+        b"/Artifact <</Type /Pagination>> BDC\n" + body + b"\nEMC\n")
 
 
 def _catalogue(out: pikepdf.Pdf, info: DocumentInfo) -> None:

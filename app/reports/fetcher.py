@@ -1,9 +1,9 @@
 """The only way WeasyPrint may load anything: the print stylesheet and fonts the app ships.
 
-Every stylesheet and image comes from `reports/`, or is a chart the renderer drew for
-this document, and is addressed as `report:NAME`. Anything else (a `file:` path, an `http(s):` address, a `data:` URL, a relative
-link in pasted HTML) is refused before any byte is read, so content typed into an answer can
-neither read the server's files nor reach the network.
+Every stylesheet and image comes from `reports/`, or is a chart the renderer drew for this
+document, and is addressed as `report:NAME`. Anything else (a `file:` path, an `http(s):`
+address, a `data:` URL, a relative link in pasted HTML) is refused before any byte is read, so
+content typed into an answer can neither read the server's files nor reach the network.
 """
 
 from pathlib import Path
@@ -36,7 +36,8 @@ class ReportAssetFetcher(URLFetcher):
         """The name and bytes a `report:` address stands for, or RefusedURL (noted)."""
         try:
             if not url.startswith(SCHEME):
-                raise RefusedURL(f"only the app's own report assets may be loaded, not {url[:80]!r}")
+                raise RefusedURL(
+                    f"only the app's own report assets may be loaded, not {url[:80]!r}")
             name = url[len(SCHEME):]
             if name in self.drawn and Path(name).suffix in MEDIA_TYPES:
                 return name, self.drawn[name]

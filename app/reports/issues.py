@@ -45,15 +45,28 @@ def committee_issues(brief: Brief) -> list[CommitteeIssue]:
                 line.evidence,
             ))
     for line in brief.safeguards:
-        if line.rating == Rating.NO_EVIDENCE:
+        if line.rated and line.rating == Rating.NO_EVIDENCE:
             issues.append(CommitteeIssue(
                 "no_evidence", f"{line.code} {line.title}: no evidence",
-                ("Rated \u201cno evidence\u201d" + (f": {line.rationale}" if line.rationale
-                                                    else "."))
-                if line.rated else "The committee holds no evidence on this safeguard.",
+                "Rated \u201cno evidence\u201d" + (f": {line.rationale}" if line.rationale
+                                                   else "."),
                 line.check_questions or "Ask the government for evidence.",
                 line.evidence,
             ))
+    unrated = [line for line in brief.safeguards if not line.rated]
+    if unrated:
+        # One issue, not one per criterion: a programme nobody has assessed would otherwise
+        # bury everything else under fourteen identical entries.
+        issues.append(CommitteeIssue(
+            "no_evidence", f"No evidence on {len(unrated)} safeguard"
+                           f"{'s' if len(unrated) != 1 else ''}",
+            "The committee has not rated these safeguards, so it holds no evidence on them: "
+            + "; ".join(f"{line.code} {line.title}" for line in unrated) + ".",
+            "Put the criteria's check questions to the government, first: "
+            + " ".join(f"{line.code}: {line.check_questions}" for line in unrated[:3]
+                       if line.check_questions),
+            (),
+        ))
     return issues
 
 

@@ -69,11 +69,12 @@ class _Part:
     label: str
     html: str
     drawn: dict[str, bytes]
+    tagged: bool = True
     done: RenderedPart | None = None
 
     @property
     def key(self) -> str:
-        return part_key(self.html, self.drawn)
+        return part_key(self.html, self.drawn, self.tagged)
 
 
 def produce_brief(session: Session, programme_id: int, occasion: Occasion,
@@ -173,7 +174,7 @@ def _running(title: str, marking: Classification, clearance: Classification,
     """The running header and footer, page for page."""
     running = _Part("Header and footer", part_html(
         "running.html", title=title, marking=marking, clearance=clearance, pages=pages,
-        generated_at=occasion.generated_at), {})
+        generated_at=occasion.generated_at), {}, tagged=False)
     _lay_out([running], occasion, None)
     return running.done
 
@@ -207,7 +208,7 @@ def _lay_out(parts: list[_Part], occasion: Occasion,
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(occasion.processes, len(missing)),
                                  mp_context=context) as pool:
-            futures = {pool.submit(render_part, p.html, p.drawn): p for p in missing}
+            futures = {pool.submit(render_part, p.html, p.drawn, p.tagged): p for p in missing}
             for future in as_completed(futures):
                 _finish(futures[future], future.result(), occasion)
                 done += 1
@@ -217,7 +218,7 @@ def _lay_out(parts: list[_Part], occasion: Occasion,
         for part in missing:
             if progress:
                 progress(done, total, f"Laying out {part.label}")
-            _finish(part, render_part(part.html, part.drawn), occasion)
+            _finish(part, render_part(part.html, part.drawn, part.tagged), occasion)
             done += 1
     return len(missing), total - len(missing)
 
@@ -228,7 +229,13 @@ def _finish(part: _Part, rendered: RenderedPart, occasion: Occasion) -> None:
         occasion.cache.put(part.key, rendered)
 
 
-def brief_exists(session: Session, programme_id: int) -> None:
-    """NotFound unless the reader may see the programme (before a job is queued for it)."""
-    if session.exec(select(Programme.id).where(Programme.id == programme_id)).first() is None:
+def find_programme_id(session: Session, id_or_code: str) -> int:
+    """A programme the reader may see, by id or reference code (NotFound otherwise)."""
+    query = select(Programme.id).where(Programme.reference_code == id_or_code.strip())
+    if id_or_code.strip().isdigit():
+        query = select(Programme.id).where(sa.or_(Programme.id == int(id_or_code),
+                                                  Programme.reference_code == id_or_code))
+    found = session.exec(query.order_by(Programme.id)).first()
+    if found is None:
         raise NotFound("Programme")
+    return found

@@ -87,20 +87,23 @@ def renderer_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def part_key(html: str, drawn: dict[str, bytes]) -> str:
+def part_key(html: str, drawn: dict[str, bytes], tagged: bool = True) -> str:
     """The cache key of a part: equal keys lay out to the same pages."""
-    digest = hashlib.sha256(renderer_fingerprint().encode())
+    digest = hashlib.sha256(renderer_fingerprint().encode() + (b"tagged" if tagged else b""))
     digest.update(html.encode())
     for name in sorted(drawn):
         digest.update(name.encode() + b"\0" + drawn[name])
     return digest.hexdigest()
 
 
-def render_part(html: str, drawn: dict[str, bytes] | None = None) -> RenderedPart:
-    """Lay out one part. `drawn` holds charts the HTML links as `report:NAME`."""
+def render_part(html: str, drawn: dict[str, bytes] | None = None,
+                tagged: bool = True) -> RenderedPart:
+    """Lay out one part. `drawn` holds charts the HTML links as `report:NAME`. Untagged is for
+    the running header and footer only, which are stamped on as artifacts."""
     fetcher = ReportAssetFetcher(drawn)
+    variant = PDF_VARIANT if tagged else None
     document = weasyprint.HTML(string=html, base_url="report:", url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT)
+        pdf_variant=variant)
     bookmarks: list[Bookmark] = []
 
     def walk(tree, level: int) -> None:
@@ -109,5 +112,5 @@ def render_part(html: str, drawn: dict[str, bytes] | None = None) -> RenderedPar
             walk(children, level + 1)
 
     walk(document.make_bookmark_tree(), 1)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = document.write_pdf(pdf_variant=variant)
     return RenderedPart(pdf, len(document.pages), tuple(bookmarks), tuple(fetcher.refused))

@@ -1,0 +1,26 @@
+"""A migrated database with the PDF world in it, shared by a module's tests (they only read)."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from app import clock
+from tests.conftest import system_session
+from tests.reports.pdf_world import World, build_world
+
+
+@pytest.fixture(scope="module")
+def pdf_world(tmp_path_factory, migrated_db_file) -> Iterator[tuple[Session, World, Path]]:
+    """(session, world, directory for the part cache); the session sees everything until a
+    test sets a clearance (pdf_world helpers set it for each document)."""
+    folder = tmp_path_factory.mktemp("pdf-world")
+    database = folder / "oversight.db"
+    shutil.copy(migrated_db_file, database)
+    engine, session = system_session(database)
+    with session:
+        world = build_world(session, clock.today())
+        yield session, world, folder
+    engine.dispose()
