@@ -44,6 +44,8 @@ user_app = typer.Typer(help="Accounts: add, list, deactivate, reset password.",
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
+benchmark_app = typer.Typer(help="Benchmarks: commands that print figures.", no_args_is_help=True)
+app.add_typer(benchmark_app, name="benchmark")
 
 
 @contextmanager
@@ -289,6 +291,24 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
                f"{'s' if produced.page_count != 1 else ''}, marked {produced.marking.marking}, "
                f"sha256 {produced.sha256} ({produced.parts_rendered} parts laid out, "
                f"{produced.parts_cached} from the cache).")
+
+
+@benchmark_app.command("reports")
+def benchmark_reports(
+    programmes: int = typer.Option(50, min=1, max=500, help="Programmes on the dossier's agenda "
+                                   "(about six pages each)."),
+    processes: int = typer.Option(2, min=1, max=16, help="Processes laying out parts."),
+    chromium: str = typer.Option("", help="Chromium to print the same HTML with (default: "
+                                 "`chromium` on the PATH; `none` to skip)."),
+) -> None:
+    """Time a brief, a dossier and its regeneration after one edit, on a throw-away register;
+    print wall time, pages per second and peak memory, beside Chromium printing the same HTML."""
+    import shutil
+
+    from app.reports.benchmark import run
+
+    browser = None if chromium == "none" else (chromium or shutil.which("chromium"))
+    run(programmes, processes, browser, typer.echo)
 
 
 @app.command("serve")

@@ -150,7 +150,8 @@ def _front(hearing: Hearing, briefs: list[Brief], body: list[_Part], annex: _Par
            occasion: Occasion, title: str) -> _Part:
     """Cover and contents. The contents give page numbers, which depend on how many pages the
     front itself takes: laid out until the count it assumed is the count it has."""
-    front_pages = 2
+    # A first guess: the cover, then about 30 contents lines a page.
+    front_pages = 1 + -(-(len(briefs) + 1) // 30)
     for _attempt in range(4):
         page = front_pages + 1  # page numbers as printed start at 1
         rows = []
@@ -174,7 +175,7 @@ def _running(title: str, marking: Classification, clearance: Classification,
     """The running header and footer, page for page."""
     running = _Part("Header and footer", part_html(
         "running.html", title=title, marking=marking, clearance=clearance, pages=pages,
-        generated_at=occasion.generated_at), {}, tagged=False)
+        made_on=occasion.generated_at.date()), {}, tagged=False)
     _lay_out([running], occasion, None)
     return running.done
 

@@ -86,3 +86,14 @@ def test_an_unwritable_output_is_refused_and_leaves_nothing(world_folder, tmp_pa
     assert done.returncode == 1
     assert done.stderr.startswith("Refused: cannot write ")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_benchmark_prints_its_figures(tmp_path):
+    done = oversight(tmp_path, "benchmark", "reports", "--programmes", "2", "--chromium", "none")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for label in ("Brief (nothing cached)", "Dossier, 2 programmes (nothing cached)",
+                  "Dossier again after editing one programme"):
+        line = next(line for line in lines if line.startswith(label))
+        assert " pages/s " in line and " MB peak " in line
+    assert "Chromium: skipped (not found, or --chromium none)." in lines
