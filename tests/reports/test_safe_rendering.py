@@ -131,3 +131,19 @@ class TestTypedContent:
         assert any("\u0600" <= c <= "\u06ff" or "\ufe70" <= c <= "\ufeff" for c in text)
         assert "Підтримка збройних сил" in pages_text(produced.pdf)[0]
 
+
+
+def test_a_table_that_runs_onto_more_pages_repeats_its_header_on_each(pdf_world):
+    session, world, _ = pdf_world
+    _inquiry(session, world.empty, "Drucksache 21/8888", "Many questions", clock.today(),
+             [f"Long question number {n} about the delivery of equipment to the units "
+              f"trained under the measure, and about its end use afterwards?"
+              for n in range(1, 61)])
+    try:
+        pages = pages_text(brief_at(session, world.empty, PUBLIC).pdf)
+    finally:
+        session.rollback()
+    with_rows = [n for n, text in enumerate(pages, start=1) if "Long question number" in text]
+    assert len(with_rows) >= 3
+    for number in with_rows:
+        assert "NO. QUESTION ANSWER ASSESSMENT" in pages[number - 1], f"page {number}"
