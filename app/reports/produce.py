@@ -62,6 +62,21 @@ class Occasion:
     processes: int = 1
 
 
+class _Steps:
+    """Progress as steps of one fixed total: reading each programme, laying out each part, and
+    putting the document together. Reports the step that starts now."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def now(self, what: str) -> None:
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total, what)
+
+    def finished(self, count: int = 1) -> None:
+        self.done += count
+
+
 @dataclass
 class _Part:
     """A part to be laid out: its HTML and charts, and once laid out, its pages."""
@@ -79,13 +94,17 @@ class _Part:
 
 def produce_brief(session: Session, programme_id: int, occasion: Occasion,
                   progress: Progress | None = None) -> Produced:
+    steps = _Steps(progress, 3)
+    steps.now("Reading the programme")
     brief = gather_brief(session, programme_id, occasion.calendar, occasion.today)
+    steps.finished()
     clearance = reader_clearance(session)
     title = f"Brief: {brief.title}"
     part = _brief_part(brief)
-    counts = _lay_out([part], occasion, progress)
+    counts = _lay_out([part], occasion, steps)
     parts = [part.done]
     pages = part.done.page_count
+    steps.now("Putting the brief together")
     running = _running(title, brief.marking, clearance, occasion, pages)
     pdf = assemble(parts, running, DocumentInfo(
         title=title, author=occasion.generated_by,
@@ -107,23 +126,25 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
             "This hearing has no programmes on its agenda"
             + (" that this clearance may see" if hidden else "")
             + ": add programmes to the agenda first.")
+    # read each programme, lay out each brief and the annex, then the front and the rest
+    steps = _Steps(progress, 2 * len(entries) + 2)
     briefs: list[Brief] = []
     for index, entry in enumerate(entries, start=1):
-        if progress:
-            progress(0, len(entries) + 3, f"Reading programme {index} of {len(entries)}")
+        steps.now(f"Reading programme {index} of {len(entries)}: "
+                  f"{entry.programme.reference_code}")
         briefs.append(gather_brief(session, entry.programme.id, occasion.calendar,
                                    occasion.today))
+        steps.finished()
     marking = max([hearing.classification] + [b.marking for b in briefs])
     title = f"Dossier: {hearing.title}"
     body = [_brief_part(brief, number=n) for n, brief in enumerate(briefs, start=1)]
     annex = _Part("Annex: open questions", part_html(
         "annex.html", briefs=briefs, document_title=title), {})
-    counts = _lay_out(body + [annex], occasion, progress)
+    counts = _lay_out(body + [annex], occasion, steps)
+    steps.now("Laying out the cover and contents, and putting the dossier together")
     front = _front(hearing, briefs, body, annex, marking, clearance, hidden, occasion, title)
     parts = [front.done] + [p.done for p in body] + [annex.done]
     pages = sum(p.page_count for p in parts)
-    if progress:
-        progress(len(body) + 2, len(body) + 3, "Putting the dossier together")
     running = _running(title, marking, clearance, occasion, pages)
     starts = part_starts(parts)
     outline = outline_of(parts, starts)
@@ -191,20 +212,19 @@ def _agenda_hidden(session: Session, hearing: Hearing) -> bool:
 
 
 def _lay_out(parts: list[_Part], occasion: Occasion,
-             progress: Progress | None) -> tuple[int, int]:
+             steps: _Steps | None = None) -> tuple[int, int]:
     """Lay out every part not in the cache; returns (laid out, taken from the cache)."""
     missing = []
     for part in parts:
-        cached = occasion.cache.get(part.key) if occasion.cache else None
-        if cached is None:
+        part.done = occasion.cache.get(part.key) if occasion.cache else None
+        if part.done is None:
             missing.append(part)
-        else:
-            part.done = cached
-    total = len(parts)
-    done = total - len(missing)
-    if progress and missing:
-        progress(done, total, f"Laying out {missing[0].label}")
+    if steps:
+        steps.finished(len(parts) - len(missing))
     if len(missing) > 1 and occasion.processes > 1:
+        if steps:
+            steps.now(f"Laying out {len(missing)} parts in {occasion.processes} processes, "
+                      f"starting with {missing[0].label}")
         # fork: the children only lay out HTML they are handed; no re-import of the app.
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(occasion.processes, len(missing)),
@@ -212,16 +232,17 @@ def _lay_out(parts: list[_Part], occasion: Occasion,
             futures = {pool.submit(render_part, p.html, p.drawn, p.tagged): p for p in missing}
             for future in as_completed(futures):
                 _finish(futures[future], future.result(), occasion)
-                done += 1
-                if progress:
-                    progress(done, total, f"Laid out {futures[future].label}")
+                if steps:
+                    steps.finished()
+                    steps.now(f"Laid out {futures[future].label}")
     else:
         for part in missing:
-            if progress:
-                progress(done, total, f"Laying out {part.label}")
+            if steps:
+                steps.now(f"Laying out {part.label}")
             _finish(part, render_part(part.html, part.drawn, part.tagged), occasion)
-            done += 1
-    return len(missing), total - len(missing)
+            if steps:
+                steps.finished()
+    return len(missing), len(parts) - len(missing)
 
 
 def _finish(part: _Part, rendered: RenderedPart, occasion: Occasion) -> None:

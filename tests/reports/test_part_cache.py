@@ -1,5 +1,5 @@
 """Regenerating a dossier after a small edit lays out only what changed; laying out in several
-processes gives the same document as one."""
+processes gives the same document as one; progress is told step by step."""
 
 import shutil
 from collections.abc import Iterator
@@ -8,9 +8,13 @@ import pytest
 from sqlmodel import Session
 
 from app import clock
+from app.clearance import set_reader_clearance
 from app.models import Programme
+from app.reports.produce import produce_dossier
 from tests.conftest import system_session
-from tests.reports.pdf_world import RESTRICTED, World, build_world, dossier_at, pages_text
+from tests.reports.pdf_world import (
+    RESTRICTED, World, build_world, dossier_at, occasion, pages_text,
+)
 
 
 @pytest.fixture
@@ -45,3 +49,18 @@ def test_several_processes_lay_out_the_same_document_as_one(own_world):
     two = dossier_at(session, world.sahel, RESTRICTED, processes=2)
     assert two.parts_rendered == 4
     assert pages_text(two.pdf) == pages_text(one.pdf)
+
+
+def test_progress_moves_forward_through_one_total_and_names_each_step(own_world):
+    session, world = own_world
+    seen: list[tuple[int, int, str]] = []
+    set_reader_clearance(session, RESTRICTED)
+    produce_dossier(session, world.sahel, occasion(), lambda *step: seen.append(step))
+    assert {total for _, total, _ in seen} == {8}  # 3 programmes read, 4 parts, 1 to finish
+    done = [d for d, _, _ in seen]
+    assert done == sorted(done) and done[-1] == 7
+    said = [what for _, _, what in seen]
+    assert said[:3] == ["Reading programme 1 of 3: PUB-1", "Reading programme 2 of 3: RES-1",
+                        "Reading programme 3 of 3: EMPTY-1"]
+    assert "Laying out Programme PUB-1" in said and "Laying out Annex: open questions" in said
+    assert said[-1] == "Laying out the cover and contents, and putting the dossier together"
