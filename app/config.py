@@ -65,6 +65,20 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=25, ge=1, le=500, description="Largest answer PDF accepted for upload, in MB."
     )
+    # Briefs and dossiers are laid out in a worker process with these caps, never in the web
+    # worker's own process.
+    render_timeout_seconds: int = Field(
+        default=300, ge=1, le=3600,
+        description="A brief or dossier still being generated after this long is stopped.",
+    )
+    render_memory_mb: int = Field(
+        default=1536, ge=64, le=65536,
+        description="Address space a generating worker process may use, in MB.",
+    )
+    render_processes: int = Field(
+        default=2, ge=1, le=32,
+        description="Processes that lay out the parts of one dossier in parallel.",
+    )
 
     @model_validator(mode="after")
     def _known_jurisdiction(self) -> "Settings":

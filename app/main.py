@@ -28,6 +28,7 @@ from app.inquiries.item_routes import router as inquiry_item_router
 from app.inquiries.routes import router as inquiry_router
 from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
+from app.reports.routes import router as report_router
 from app.safeguards.routes import router as safeguard_router
 from app.security import SecurityMiddleware, add_security_headers
 from app.templating import STATIC_DIR, render
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inquiry_router)
     app.include_router(inquiry_item_router)
     app.include_router(answer_router)
+    app.include_router(report_router)
     app.include_router(admin_router)
 
     @app.get("/health", include_in_schema=False)

@@ -18,11 +18,14 @@ from app.inquiries.paste import PastedItem
 from app.main import create_app
 from app.hearings import service as hearings
 from app.hearings.forms import HearingInput
-from app.models import Assessment, Classification, ProgrammeNote, Role, SafeguardCriterion
+from app.models import (
+    Assessment, Classification, JobState, ProgrammeNote, Role, SafeguardCriterion,
+)
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
+from tests.reports.factories import store_document, store_job
 
 ROLES = ["anonymous", "member", "member_restricted", "member_confidential", "staff_public",
          "staff", "admin"]
@@ -54,7 +57,8 @@ ITEM_REMOVAL = {**expect(members=403, staff=303), "staff_public": 403}
 # calendar token that opens no feed, {h} a public hearing with {a} and {ad} on its agenda, {hd}
 # a hearing to delete, {c} a criterion; {i} a public, submitted inquiry about {p}, {it} and
 # {itd} public items of it, {di} an inquiry to delete; {ai} a public inquiry with a public
-# answer, {f} a public file of it, {fd} one to delete, {ia} an inquiry whose answer is removed.
+# answer, {f} a public file of it, {fd} one to delete, {ia} an inquiry whose answer is removed;
+# {doc} a stored public brief of {p}, made by the finished job {j}.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -126,6 +130,13 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/inquiries/{ai}/answer/delete"): (None, DELETE_PAGE),
     ("POST", "/inquiries/{ai}/answer/attachments"): ({}, expect(members=403, staff=422)),
     ("GET", "/attachments/{f}"): (None, READ),
+    # Asking for a brief or dossier: the empty form names no clearance, so nothing is queued.
+    ("POST", "/programmes/{p}/briefs"): ({}, expect(members=403, staff=422)),
+    ("POST", "/hearings/{h}/dossiers"): ({}, expect(members=403, staff=422)),
+    ("GET", "/documents/jobs/{j}"): (None, READ),
+    # {j} is done: Retry has nothing to do and shows the job again.
+    ("POST", "/documents/jobs/{j}/retry"): ({}, expect(members=403, staff=303)),
+    ("GET", "/documents/{doc}/download"): (None, READ),
     ("POST", "/inquiries/{ai}/follow-up"): ({}, expect(members=403, staff=303)),
     ("POST", "/attachments/{fd}/delete"): ({}, expect(members=403, staff=303)),
     # Removing an answer removes all it holds: only for staff who see everything.
@@ -142,6 +153,10 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
 
 # Records above a reader's clearance answer as if they did not exist: 404, never 403.
 CLASSIFIED_ROUTES = [
+    # Before the routes that delete {x} and {xh}.
+    ("POST", "/programmes/{x}/briefs"), ("POST", "/hearings/{xh}/dossiers"),
+    ("GET", "/documents/jobs/{xj}"), ("POST", "/documents/jobs/{xj}/retry"),
+    ("GET", "/documents/{xdoc}/download"),
     ("GET", "/programmes/{x}"), ("GET", "/programmes/{x}/funding.svg"),
     ("GET", "/programmes/{x}/edit"), ("GET", "/programmes/{x}/delete"),
     ("GET", "/programmes/{x}/notes/new"),
@@ -185,7 +200,7 @@ def _template(path: str) -> str:
     for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
                               ("token", "t"), ("hearing_id", "h"), ("agenda_item_id", "a"),
                               ("criterion_id", "c"), ("inquiry_id", "i"), ("item_id", "it"),
-                              ("attachment_id", "f")):
+                              ("attachment_id", "f"), ("job_id", "j"), ("document_id", "doc")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
@@ -286,6 +301,7 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
         session.commit()
     engine.dispose()
     ids.update(_inquiries(data_dir, empty_db))
+    ids.update(_documents(data_dir, ids))
     with LiveServer(_settings_for(data_dir)) as live:
         yield live, ids
 
@@ -305,6 +321,20 @@ def _inquiries(data_dir, db_path) -> dict[str, int]:
     ids.update(f=store_attachment(data_dir, ids["ai"]), fd=store_attachment(data_dir, ids["ai"]),
                xf=store_attachment(data_dir, ids["ai"], classification=restricted))
     return ids
+
+
+def _documents(data_dir, ids: dict) -> dict[str, int]:
+    """{doc}: a public brief of {p}, {xdoc} a restricted one; {j}: the finished public job
+    that made {doc}, {xj} a finished restricted one."""
+    found = {"doc": store_document(data_dir, programme_id=ids["p"]),
+             "xdoc": store_document(data_dir, programme_id=ids["p"],
+                                    classification=Classification.RESTRICTED)}
+    db_path = data_dir / "oversight.db"
+    found["j"] = store_job(db_path, programme_id=ids["p"], state=JobState.DONE,
+                           document_id=found["doc"])
+    found["xj"] = store_job(db_path, programme_id=ids["p"], state=JobState.DONE,
+                            clearance=Classification.RESTRICTED, document_id=found["xdoc"])
+    return found
 
 
 def _call(http, method: str, path: str, form: dict | None):
@@ -332,7 +362,7 @@ def test_records_above_clearance_answer_as_if_they_did_not_exist(world, client_f
     live, ids = world
     http = client_for(live, role)
     missing = dict(ids, x=999_999, xn=999_998, xh=999_997, xa=999_996, xi=999_995, xf=999_994,
-                   xit=999_993, xai=999_992)
+                   xit=999_993, xai=999_992, xj=999_991, xdoc=999_990)
     cleared = ACCOUNTS[role][2] >= Classification.RESTRICTED
     for method, template in CLASSIFIED_ROUTES:
         status = _call(http, method, template.format(**ids), {}).status_code

@@ -19,7 +19,7 @@ from app.clearance import reading_everything
 
 from app.models import (
     AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
-    DeadlineExtension, FundingLine, Hearing, Inquiry, InquiryItem, InquiryMinistry,
+    DeadlineExtension, Document, FundingLine, Hearing, Inquiry, InquiryItem, InquiryMinistry,
     InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
     SafeguardRating, Source, User, utcnow,
 )
@@ -59,6 +59,9 @@ class AuditedType:
     # (connection, record) -> the label, where it needs more than the record (a criterion's
     # code); used instead of `label`.
     label_lookup: Callable[[Connection, Any], str] | None = None
+    # record -> (parent record type, its id), where the kind of parent differs from record to
+    # record (a document belongs to a programme or to a hearing); used instead of `parent`.
+    parent_of: Callable[[Any], tuple[str | None, int | None]] | None = None
 
 
 def _scalar(sql: str):
@@ -133,6 +136,11 @@ AUDITED: dict[type, AuditedType] = {
         parent_lookup=lambda c, e: _programme_of_rating(c, e.rating_id),
         label_lookup=_evidence_label,
     ),
+    Document: AuditedType(
+        "document", lambda d: d.title[:200],
+        parent_of=lambda d: ("hearing", d.hearing_id) if d.hearing_id is not None
+        else ("programme", d.programme_id),
+    ),
 }
 
 
@@ -200,7 +208,9 @@ def _record(session: Session, flush_context) -> None:
     def add(obj, action: AuditAction, changes: dict) -> None:
         kind = AUDITED[type(obj)]
         parent_type, parent_attr = kind.parent or (None, None)
-        if kind.parent_lookup is not None:
+        if kind.parent_of is not None:
+            parent_type, parent_id = kind.parent_of(obj)
+        elif kind.parent_lookup is not None:
             parent_id = kind.parent_lookup(session.connection(), obj)
         else:
             parent_id = getattr(obj, parent_attr) if parent_attr else None

@@ -15,6 +15,7 @@ from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict, ValidationFailed
 from app.hearings import forms, service
 from app.models import Classification, Hearing
+from app.reports.service import documents_panel
 from app.templating import is_htmx, render
 from app.text import clean_text, small_int
 
@@ -164,8 +165,13 @@ def _render_page(request, session, hearing: Hearing, *, typed=None, errors=None,
     choices = [(str(p.id), f"{p.reference_code} — {p.title}"[:120])
                for p in service.agenda_choices(session, hearing)] \
         if request.state.viewer.can_edit else []
+    # The dossier section is not part of the agenda block that htmx swaps.
+    panel = None if is_htmx(request) else documents_panel(
+        session, request.state.viewer, request.app.state.settings.render_timeout_seconds,
+        hearing=hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing,
+        "panel": panel,
         "agenda": agenda,
         "choices": choices,
         "focus": _focus_on_rendered(focus, agenda, choices),

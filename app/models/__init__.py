@@ -12,14 +12,16 @@ from app.models.register import (
     AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
     ProgrammeNote, ProgrammeStatus, Source, SourceConfidence,
 )
+from app.models.reports import Document, DocumentKind, JobState, RenderJob
 from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating
 
 __all__ = [
     "AgendaItem", "Answer", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
     "AuditAction", "AuditEvent", "CalendarFeed", "Classification", "Classified", "DayCount",
-    "DeadlineExtension", "FundingKind", "FundingLine", "Hearing", "Inquiry", "InquiryItem",
-    "InquiryMinistry", "InquiryProgramme", "InquiryType", "Instrument", "LoginAttempt",
-    "Ministry", "Programme", "ProgrammeKind", "ProgrammeNote", "ProgrammeStatus", "Rating",
-    "RefusalReason", "Role", "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating",
-    "Source", "SourceConfidence", "User", "UserSession", "classified_models", "utcnow",
+    "DeadlineExtension", "Document", "DocumentKind", "FundingKind", "FundingLine", "Hearing",
+    "Inquiry", "InquiryItem", "InquiryMinistry", "InquiryProgramme", "InquiryType",
+    "Instrument", "JobState", "LoginAttempt", "Ministry", "Programme", "ProgrammeKind",
+    "ProgrammeNote", "ProgrammeStatus", "Rating", "RefusalReason", "RenderJob", "Role",
+    "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating", "Source", "SourceConfidence",
+    "User", "UserSession", "classified_models", "utcnow",
 ]

@@ -22,6 +22,7 @@ from app.models import Classification, Programme
 from app.programmes import search, service
 from app.programmes.chart import funding_chart_svg
 from app.programmes.forms import ProgrammeForm, blank_funding_row, blank_source_row
+from app.reports.service import documents_panel
 from app.safeguards import service as safeguards
 from app.templating import keep_list_url, render
 from app.text import small_int
@@ -77,7 +78,7 @@ def programme_create(request: Request, session: SessionDep, editor: EditorDep,
 
 @router.get("/programmes/{programme_id}", name="programme_detail")
 def programme_detail(request: Request, programme_id: RecordId, session: SessionDep,
-                     viewer: ViewerDep):
+                     settings: SettingsDep, viewer: ViewerDep):
     programme = service.get_programme(session, programme_id, notes=True)
     totals = service.programme_totals(programme)
     return render(request, "programmes/detail.html", {
@@ -89,6 +90,8 @@ def programme_detail(request: Request, programme_id: RecordId, session: SessionD
         "scorecard": safeguards.scorecard(session, programme),
         "inquiries": inquiries_about(session, programme.id,
                                      request.app.state.settings.working_calendar, clock.today()),
+        "panel": documents_panel(session, viewer, settings.render_timeout_seconds,
+                                 programme=programme),
     })
 
 

@@ -1,4 +1,6 @@
-"""A migrated database with the PDF world in it, shared by a module's tests (they only read)."""
+"""Fixtures of the tests of briefs and dossiers: the PDF world (tests.reports.pdf_world) shared
+by a module's tests that only read it, and the register of tests.reports.jobs_world served with
+the default render settings."""
 
 import shutil
 from collections.abc import Iterator
@@ -8,7 +10,8 @@ import pytest
 from sqlmodel import Session
 
 from app import clock
-from tests.conftest import system_session
+from tests.conftest import LiveServer, system_session
+from tests.reports.jobs_world import make_register, render_settings
 from tests.reports.pdf_world import World, build_world
 
 
@@ -24,3 +27,14 @@ def pdf_world(tmp_path_factory, migrated_db_file) -> Iterator[tuple[Session, Wor
         world = build_world(session, clock.today())
         yield session, world, folder
     engine.dispose()
+
+
+@pytest.fixture
+def register(empty_db) -> dict[str, int]:
+    return make_register(empty_db)
+
+
+@pytest.fixture
+def live(data_dir, register):
+    with LiveServer(render_settings(data_dir)) as server:
+        yield server

@@ -1,0 +1,223 @@
+"""Briefs and dossiers generated in the background: a job row per request, its state kept only in
+the database (so any app worker can show or retry it), and the detached worker process started
+for it. What that process does is in app.reports.worker; asking for a document is in
+app.reports.service. This module stays light: the worker's supervisor imports it.
+
+Every change of state is one UPDATE guarded by the state it expects (and by the attempt it
+belongs to), so two app workers, or a late worker and a retry, can never both win.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.errors import NotFound
+from app.models import Classification, JobState, RenderJob, utcnow
+
+if TYPE_CHECKING:  # the worker's supervisor has no use for the accounts code
+    from app.accounts.service import SignedInUser
+
+JOBS = RenderJob.__table__
+WAITING = "Waiting for a worker process to start"
+# A queued or running job whose heartbeat is older than the time limit and this grace was
+# interrupted: a live worker beats every few seconds, and stops a job at the time limit.
+GRACE = timedelta(seconds=60)
+INTERRUPTED = "interrupted: the server stopped while it was running"
+NEVER_STARTED = "interrupted: the server stopped before a worker process could start it"
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A job as it stands now. An interruption is derived from a heartbeat that stopped, so no
+    sweeper has to find and mark interrupted jobs."""
+
+    job: RenderJob
+    state: JobState
+    cause: str
+
+    @property
+    def finished(self) -> bool:
+        return not self.state.active
+
+    @property
+    def percent(self) -> int | None:
+        """How far it is, or None while the amount of work is not yet known."""
+        if self.state is JobState.DONE:
+            return 100
+        if not self.job.progress_total:
+            return None
+        return min(100, round(100 * self.job.progress_done / self.job.progress_total))
+
+    @property
+    def token(self) -> str:
+        """Changes whenever what the job page shows changes: a poll that brings nothing new is
+        answered with no content, so screen readers do not hear the same words every second."""
+        job = self.job
+        shown = (self.state.value, self.cause, job.progress_done, job.progress_total,
+                 job.section, job.document_id, job.attempts)
+        return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
+def status_of(job: RenderJob, timeout_seconds: int, now: datetime | None = None) -> JobStatus:
+    now = now or utcnow()
+    if job.state.active and job.heartbeat_at < _stale_before(timeout_seconds, now):
+        cause = INTERRUPTED if job.state is JobState.RUNNING else NEVER_STARTED
+        return JobStatus(job, JobState.FAILED, cause)
+    return JobStatus(job, job.state, job.error)
+
+
+def _stale_before(timeout_seconds: int, now: datetime) -> datetime:
+    return now - timedelta(seconds=timeout_seconds) - GRACE
+
+
+def get_job(session: Session, job_id: int) -> RenderJob:
+    """The job, or NotFound, also when it runs at a clearance above the reader's."""
+    job = session.exec(select(RenderJob).where(RenderJob.id == job_id)).first()
+    if job is None:
+        raise NotFound("Job")
+    return job
+
+
+@dataclass(frozen=True)
+class ActiveJob:
+    """A job under way, for the list on a programme or hearing page: no progress text, which
+    can name titles at the job's clearance."""
+
+    id: int
+    state: JobState
+    clearance: Classification
+    requested_by_name: str
+    created_at: datetime
+
+
+def active_jobs(session: Session, timeout_seconds: int, *, programme_id: int | None = None,
+                hearing_id: int | None = None) -> list[ActiveJob]:
+    """Jobs of a programme or hearing still under way (not interrupted), newest first."""
+    subject = (RenderJob.programme_id == programme_id if programme_id is not None
+               else RenderJob.hearing_id == hearing_id)
+    rows = session.exec(
+        select(RenderJob.id, RenderJob.state, RenderJob.clearance, RenderJob.requested_by_name,
+               RenderJob.created_at)
+        .where(subject, RenderJob.state.in_([JobState.QUEUED, JobState.RUNNING]),
+               RenderJob.heartbeat_at >= _stale_before(timeout_seconds, utcnow()))
+        .order_by(RenderJob.id.desc())
+    ).all()
+    return [ActiveJob(*row) for row in rows]
+
+
+def retry(session: Session, job: RenderJob, requester: "SignedInUser",
+          timeout_seconds: int) -> bool:
+    """Queue a failed (or interrupted) job again, as the requester's; False if it is not
+    failed, e.g. a second press of Retry while the first one's worker runs."""
+    now = utcnow()
+    failed = sa.or_(
+        JOBS.c.state == JobState.FAILED.value,
+        sa.and_(JOBS.c.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]),
+                JOBS.c.heartbeat_at < _stale_before(timeout_seconds, now)))
+    result = session.execute(
+        sa.update(JOBS).where(JOBS.c.id == job.id, failed).values(
+            state=JobState.QUEUED.value, attempts=JOBS.c.attempts + 1, error="",
+            progress_done=0, progress_total=0, section=WAITING, started_at=None,
+            finished_at=None, heartbeat_at=now, document_id=None,
+            requested_by_id=requester.id, requested_by_name=requester.name))
+    session.expire(job)
+    return result.rowcount == 1
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """The app's settings as OVERSIGHT_* variables, so the worker works on the same database and
+    files with the same limits as the app worker that started it."""
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith("OVERSIGHT_")}
+    for name in Settings.model_fields:
+        if name == "secret_key":  # the worker signs nothing
+            continue
+        value = getattr(settings, name)
+        if name == "data_dir":
+            value = Path(value).resolve()
+        elif name == "database_url":
+            value = settings.resolved_database_url
+        environment[f"OVERSIGHT_{name.upper()}"] = str(value)
+    return environment
+
+
+def start_worker(settings: Settings, engine: Engine, job_id: int) -> None:
+    """Start the detached process that runs a committed job. If it cannot be started the job
+    fails, saying why, and can be retried."""
+    logs = Path(settings.data_dir) / "logs"
+    try:
+        logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(logs / f"render-job-{job_id}.log", "ab") as log:
+            # Its own session: neither a signal to the app's process group nor the app worker
+            # stopping ends it. Python reaps it when it next starts a process.
+            subprocess.Popen(
+                [sys.executable, "-m", "app.reports.worker", "supervise", str(job_id)],
+                start_new_session=True, env=worker_environment(settings),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    except OSError as exc:
+        fail(engine, job_id, None, f"could not start a worker process ({exc.strerror or exc})")
+
+
+# --- the worker's side ----------------------------------------------------------------------
+
+def claim(engine: Engine, job_id: int) -> int | None:
+    """Take a queued job for this worker: the attempt it is now running, or None if another
+    worker took it first (or it is not queued)."""
+    now = utcnow()
+    with engine.begin() as connection:
+        taken = connection.execute(
+            sa.update(JOBS).where(JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value)
+            .values(state=JobState.RUNNING.value, started_at=now, heartbeat_at=now,
+                    section="Starting")).rowcount
+        if taken != 1:
+            return None
+        return connection.execute(
+            sa.select(JOBS.c.attempts).where(JOBS.c.id == job_id)).scalar_one()
+
+
+def _running(job_id: int, attempt: int | None):
+    condition = sa.and_(JOBS.c.id == job_id, JOBS.c.state.in_(
+        [JobState.QUEUED.value, JobState.RUNNING.value]))
+    return condition if attempt is None else sa.and_(condition, JOBS.c.attempts == attempt)
+
+
+def report_progress(engine: Engine, job_id: int, attempt: int, done: int, total: int,
+                    section: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.update(JOBS).where(_running(job_id, attempt)).values(
+            progress_done=max(0, done), progress_total=max(0, total), section=section[:500],
+            heartbeat_at=utcnow()))
+
+
+def beat(engine: Engine, job_id: int, attempt: int) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.update(JOBS).where(_running(job_id, attempt)).values(
+            heartbeat_at=utcnow()))
+
+
+def fail(engine: Engine, job_id: int, attempt: int | None, cause: str) -> bool:
+    """Mark the job failed with its cause, unless it has finished or been retried since."""
+    now = utcnow()
+    with engine.begin() as connection:
+        return connection.execute(sa.update(JOBS).where(_running(job_id, attempt)).values(
+            state=JobState.FAILED.value, error=cause[:2000], finished_at=now,
+            heartbeat_at=now)).rowcount == 1
+
+
+def finish(session: Session, job_id: int, attempt: int, document_id: int) -> bool:
+    """Mark the job done with its document, in the transaction that stores the document."""
+    now = utcnow()
+    return session.execute(sa.update(JOBS).where(_running(job_id, attempt)).values(
+        state=JobState.DONE.value, document_id=document_id,
+        progress_done=JOBS.c.progress_total, section="Finished", error="", finished_at=now,
+        heartbeat_at=now)).rowcount == 1

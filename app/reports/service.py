@@ -1,0 +1,123 @@
+"""Asking for a brief or dossier, and what a programme or hearing page shows of its documents.
+Session first; no HTTP, no templates."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from app.accounts.service import Viewer
+from app.clearance import reader_clearance, set_reader_clearance
+from app.errors import NotFound, ValidationFailed
+from app.forms import marking_choices
+from app.hearings.service import agenda
+from app.models import (
+    Classification, Document, DocumentKind, Hearing, Programme, RenderJob,
+)
+from app.reports.documents import documents_of
+from app.reports.jobs import WAITING, ActiveJob, active_jobs
+from app.reports.produce import NothingToRender, _agenda_hidden
+
+
+@contextmanager
+def reading_at(session: Session, clearance: Classification) -> Iterator[Session]:
+    """Let the session read at `clearance` for a moment: what a document made for it would
+    include. Never higher than the reader's own."""
+    saved = reader_clearance(session)
+    set_reader_clearance(session, min(clearance, saved))
+    try:
+        yield session
+    finally:
+        set_reader_clearance(session, saved)
+
+
+def get_programme(session: Session, programme_id: int) -> Programme:
+    """The programme alone (a brief reads the rest itself), or NotFound."""
+    programme = session.exec(select(Programme).where(Programme.id == programme_id)).first()
+    if programme is None:
+        raise NotFound("Programme")
+    return programme
+
+
+def chosen_clearance(value: object, floor: Classification, ceiling: Classification
+                     ) -> Classification:
+    """The clearance picked on the form: at least the marking of the programme or hearing (a
+    document made for less could not include it), at most the requester's own."""
+    try:
+        level = Classification.parse(value) if value else None
+    except ValueError:
+        level = None
+    if level is None or not floor <= level <= ceiling:
+        raise ValidationFailed({"clearance": "Choose a clearance from the list."})
+    return level
+
+
+def request_brief(session: Session, viewer: Viewer, programme: Programme,
+                  chosen: object) -> RenderJob:
+    """A job for the programme's brief at the chosen clearance, or ValidationFailed."""
+    clearance = chosen_clearance(chosen, programme.classification, viewer.user.clearance)
+    return _queue(session, viewer, DocumentKind.BRIEF, clearance, programme_id=programme.id)
+
+
+def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
+                    chosen: object) -> RenderJob:
+    """A job for the hearing's dossier at the chosen clearance, or ValidationFailed, also when
+    there would be nothing in it (checked here, so no worker is started for a document that
+    cannot be made)."""
+    clearance = chosen_clearance(chosen, hearing.classification, viewer.user.clearance)
+    with reading_at(session, clearance):
+        if not agenda(session, hearing):
+            hidden = _agenda_hidden(session, hearing)
+            # In the words produce_dossier would refuse with.
+            raise ValidationFailed({"document": NothingToRender(
+                "This hearing has no programmes on its agenda"
+                + (" that this clearance may see" if hidden else "")
+                + ": add programmes to the agenda first.").message})
+    return _queue(session, viewer, DocumentKind.DOSSIER, clearance, hearing_id=hearing.id)
+
+
+def _queue(session: Session, viewer: Viewer, kind: DocumentKind, clearance: Classification,
+           **subject: int) -> RenderJob:
+    job = RenderJob(kind=kind, clearance=clearance, classification=clearance,
+                    requested_by_id=viewer.user.id, requested_by_name=viewer.user.name,
+                    section=WAITING, **subject)
+    session.add(job)
+    session.flush()
+    return job
+
+
+@dataclass(frozen=True)
+class DocumentsPanel:
+    """The briefs section of a programme page, or the dossier section of a hearing page."""
+
+    kind: DocumentKind
+    action: str  # where the form to generate one posts
+    documents: list[Document]
+    jobs: list[ActiveJob]
+    # Clearances the reader may generate for; none for a reader who may not generate.
+    clearances: list[tuple[str, str]]
+    chosen: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def documents_panel(session: Session, viewer: Viewer, timeout_seconds: int, *,
+                    programme: Programme | None = None, hearing: Hearing | None = None,
+                    chosen: str | None = None, errors: dict[str, str] | None = None
+                    ) -> DocumentsPanel:
+    subject = programme or hearing
+    if programme is not None:
+        kind, action = DocumentKind.BRIEF, f"/programmes/{programme.id}/briefs"
+        where = {"programme_id": programme.id}
+    else:
+        kind, action = DocumentKind.DOSSIER, f"/hearings/{hearing.id}/dossiers"
+        where = {"hearing_id": hearing.id}
+    ceiling = viewer.user.clearance
+    return DocumentsPanel(
+        kind=kind, action=action,
+        documents=documents_of(session, **where),
+        jobs=active_jobs(session, timeout_seconds, **where),
+        clearances=marking_choices(subject.classification, ceiling) if viewer.can_edit else [],
+        chosen=chosen or ceiling.name.lower(),
+        errors=errors or {},
+    )

@@ -1,0 +1,142 @@
+"""Briefs and dossiers generated in the background: asked for over real HTTP, made by real worker
+processes, followed on the job page, and read back from the stored PDF with pypdf."""
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from app.models import Classification, Document, JobState, RenderJob
+from tests.reports.factories import store_document, store_job
+from tests.reports.jobs_world import (
+    TITLE, download_path, job_path, until_finished,
+)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(
+        io.BytesIO(pdf)).pages).split())
+
+
+@pytest.fixture
+def restricted_brief(live, register, client_for) -> str:
+    """A brief of {p} made for restricted clearance (so it includes, and is marked for, the
+    restricted funding line); the status block of its finished job."""
+    staff = client_for(live, "staff")
+    path = job_path(staff.post(f"/programmes/{register['p']}/briefs",
+                               data={"clearance": "restricted"}))
+    return until_finished(staff, path)
+
+
+class TestBrief:
+    def test_staff_generate_a_brief_and_download_the_pdf_it_stored(
+            self, live, register, client_for, db, data_dir, restricted_brief):
+        assert "The brief is ready" in restricted_brief
+        assert "marked RESTRICTED" in restricted_brief
+        response = client_for(live, "staff").get(download_path(restricted_brief))
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"].startswith('attachment; filename="Brief')
+        assert response.headers["cache-control"] == "no-store"
+
+        document = db.exec(select(Document)).one()
+        pdf = response.content
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == document.page_count
+        assert hashlib.sha256(pdf).hexdigest() == document.sha256
+        stored = (data_dir / "documents" / document.stored_name).read_bytes()
+        assert hashlib.sha256(stored).hexdigest() == document.sha256
+        assert TITLE in pdf_text(pdf)
+        assert (document.classification, document.clearance) == (Classification.RESTRICTED,
+                                                                 Classification.RESTRICTED)
+        assert document.parameters == {"programme": "TST-1"}
+        assert document.created_by_name == "staff"
+
+    def test_the_programme_page_lists_the_stored_brief(self, live, register, client_for, db,
+                                                       restricted_brief):
+        document = db.exec(select(Document)).one()
+        page = client_for(live, "member_restricted").get(f"/programmes/{register['p']}").text
+        assert document.sha256[:12] in page
+        assert f'href="/documents/{document.id}/download"' in page
+        assert "Generate brief (PDF)" not in page  # an MP reads and downloads only
+
+    def test_a_public_reader_neither_sees_nor_downloads_a_restricted_brief(
+            self, live, register, client_for, db, restricted_brief):
+        document = db.exec(select(Document)).one()
+        mp = client_for(live, "member")
+        page = mp.get(f"/programmes/{register['p']}").text
+        assert document.sha256[:12] not in page
+        assert "No stored briefs that your clearance shows" in page
+        hidden = mp.get(f"/documents/{document.id}/download")
+        missing = mp.get("/documents/999999/download")
+        assert hidden.status_code == missing.status_code == 404
+        assert hidden.text == missing.text
+        assert client_for(live, "member_restricted").get(
+            f"/documents/{document.id}/download").status_code == 200
+
+
+class TestWhoMayAsk:
+    def test_an_mp_may_not_ask_for_a_brief_or_a_dossier(self, live, register, client_for, db):
+        mp = client_for(live, "member_confidential")
+        assert mp.post(f"/programmes/{register['p']}/briefs",
+                       data={"clearance": "public"}).status_code == 403
+        assert mp.post(f"/hearings/{register['h']}/dossiers",
+                       data={"clearance": "public"}).status_code == 403
+        assert db.exec(select(RenderJob)).all() == []
+
+    def test_nobody_asks_for_more_than_their_own_clearance(self, live, register, client_for, db):
+        response = client_for(live, "staff_public").post(
+            f"/programmes/{register['p']}/briefs", data={"clearance": "restricted"})
+        assert response.status_code == 422
+        assert "Choose a clearance from the list." in response.text
+        assert db.exec(select(RenderJob)).all() == []
+
+
+class TestDossier:
+    def test_a_hearing_with_no_agenda_gets_the_reason_by_the_button_and_no_job(
+            self, live, register, client_for, db):
+        response = client_for(live, "staff").post(f"/hearings/{register['empty']}/dossiers",
+                                                  data={"clearance": "confidential"})
+        assert response.status_code == 422
+        assert ('<p class="field-error" id="document-error"><span class="visually-hidden">'
+                'Error:</span> This hearing has no programmes on its agenda: add programmes to '
+                'the agenda first.</p>') in response.text
+        assert 'aria-describedby="document-error"' in response.text
+        assert db.exec(select(RenderJob)).all() == []
+
+    def test_an_agenda_hidden_at_the_chosen_clearance_is_said_to_be_hidden(
+            self, live, register, client_for, db):
+        response = client_for(live, "staff").post(f"/hearings/{register['hidden']}/dossiers",
+                                                  data={"clearance": "public"})
+        assert response.status_code == 422
+        assert "no programmes on its agenda that this clearance may see" in response.text
+        assert db.exec(select(RenderJob)).all() == []
+
+    def test_a_dossier_made_for_public_clearance_leaves_restricted_lines_out(
+            self, live, register, client_for, db):
+        staff = client_for(live, "staff")
+        path = job_path(staff.post(f"/hearings/{register['h']}/dossiers",
+                                   data={"clearance": "public"}))
+        block = until_finished(staff, path)
+        assert "marked PUBLIC" in block
+        pdf = staff.get(download_path(block)).content
+        document = db.exec(select(Document)).one()
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == document.page_count
+        assert TITLE in pdf_text(pdf)
+        assert document.parameters == {"hearing": register["h"]}
+        page = client_for(live, "member").get(f"/hearings/{register['h']}").text
+        assert document.sha256[:12] in page
+
+
+class TestStoredDocuments:
+    def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
+        document = store_document(data_dir, programme_id=register["p"])
+        job = store_job(data_dir / "oversight.db", programme_id=register["p"],
+                        state=JobState.DONE, document_id=document)
+        staff = client_for(live, "staff")
+        assert staff.post(f"/programmes/{register['p']}/delete").status_code == 303
+        db.expire_all()
+        assert db.get(Document, document).programme_id is None
+        assert db.get(RenderJob, job) is None  # nothing is left to generate
+        assert staff.get(f"/documents/{document}/download").status_code == 200

@@ -1,0 +1,122 @@
+"""The worker's supervisor and the job's states, with real processes: a render is stopped at its
+time limit with every process it started, a death is reported with its cause, a job is taken
+by one worker only, and a late worker cannot overwrite a retried job."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.accounts.service import SignedInUser
+from app.config import Settings
+from app.db import make_engine
+from app.models import Classification, JobState, RenderJob, Role
+from app.reports import jobs
+from app.reports.worker import run_capped
+from tests.conftest import sqlite_url, system_session
+from tests.reports.factories import store_job
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child of a killed process may linger as a zombie until init reaps it.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ", 1)[1][0] != "Z"
+
+
+class TestCaps:
+    def test_a_render_past_its_time_limit_is_stopped_with_the_processes_it_started(
+            self, tmp_path: Path):
+        pid_file = tmp_path / "grandchild"
+        # Like a layout pool: the render process starts a child, and both would sleep on.
+        code = ("import subprocess, sys, time; "
+                "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+                f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(120)")
+        cause = run_capped(python(code), 1536, 2, beat=lambda: None)
+        assert cause == "took longer than 2 s and was stopped"
+        grandchild = int(pid_file.read_text())
+        for _ in range(100):  # the kill is sent; give the kernel a moment to deliver it
+            if not alive(grandchild):
+                break
+            time.sleep(0.05)
+        assert not alive(grandchild)
+
+    def test_a_render_that_exits_with_an_error_is_reported_with_its_exit_status(self):
+        assert run_capped(python("import sys; sys.exit(3)"), 1536, 60, beat=lambda: None) == \
+            "stopped unexpectedly (exit status 3)"
+
+    def test_a_render_killed_by_a_signal_may_have_run_out_of_memory(self):
+        cause = run_capped(python("import os, signal; os.kill(os.getpid(), signal.SIGKILL)"),
+                           700, 60, beat=lambda: None)
+        assert cause == ("stopped unexpectedly (killed by signal SIGKILL; it may have run out "
+                         "of memory, limit 700 MB)")
+
+    def test_the_memory_limit_applies_to_the_render_process(self):
+        code = ("import resource, sys; "
+                "sys.exit(0 if resource.getrlimit(resource.RLIMIT_AS)[0] == 300 * 2**20 else 5)")
+        assert run_capped(python(code), 300, 60, beat=lambda: None) is None
+
+
+@pytest.fixture
+def engine(empty_db):
+    engine = make_engine(sqlite_url(empty_db))
+    yield engine
+    engine.dispose()
+
+
+def job_row(db_path: Path, job_id: int) -> RenderJob:
+    engine, session = system_session(db_path)
+    with session:
+        job = session.get(RenderJob, job_id)
+    engine.dispose()
+    return job
+
+
+class TestStates:
+    def test_a_queued_job_is_taken_by_one_worker_only(self, engine, empty_db):
+        job = store_job(empty_db)
+        assert jobs.claim(engine, job) == 1
+        assert jobs.claim(engine, job) is None
+        assert job_row(empty_db, job).state is JobState.RUNNING
+
+    def test_a_late_worker_cannot_overwrite_a_retried_job(self, engine, empty_db):
+        job = store_job(empty_db)
+        first = jobs.claim(engine, job)
+        assert jobs.fail(engine, job, first, "stopped unexpectedly (exit status 1)")
+        clerk = SignedInUser(1, "clerk@test.example", "Clerk", Role.STAFF,
+                             Classification.CONFIDENTIAL)
+        web_engine, session = system_session(empty_db)
+        with session:
+            assert jobs.retry(session, session.get(RenderJob, job), clerk, 300)
+            # A second press while the retry waits for its worker does nothing.
+            assert not jobs.retry(session, session.get(RenderJob, job), clerk, 300)
+            session.commit()
+        web_engine.dispose()
+        jobs.report_progress(engine, job, first, 3, 4, "from the first attempt")
+        assert not jobs.fail(engine, job, first, "too late")
+        row = job_row(empty_db, job)
+        assert (row.state, row.attempts, row.section, row.error) == \
+            (JobState.QUEUED, 2, jobs.WAITING, "")
+        assert row.requested_by_name == "Clerk"
+
+
+def test_the_worker_gets_the_apps_settings_but_not_its_secret(tmp_path):
+    settings = Settings(data_dir=tmp_path, render_memory_mb=700, render_timeout_seconds=9,
+                        secret_key="s" * 40)
+    environment = jobs.worker_environment(settings)
+    assert environment["OVERSIGHT_RENDER_MEMORY_MB"] == "700"
+    assert environment["OVERSIGHT_DATA_DIR"] == str(tmp_path.resolve())
+    assert environment["OVERSIGHT_DATABASE_URL"] == settings.resolved_database_url
+    assert "OVERSIGHT_SECRET_KEY" not in environment
+    names = {f"OVERSIGHT_{name.upper()}" for name in Settings.model_fields} - {
+        "OVERSIGHT_SECRET_KEY"}
+    assert names <= set(environment)
