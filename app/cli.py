@@ -263,7 +263,7 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
         generated_by=f"command line ({getpass.getuser()})", generated_at=datetime.now(UTC),
         today=clock.today(), calendar=settings.working_calendar,
         cache=PartCache(settings.data_dir / "cache" / "parts"),
-        processes=min(2, os.cpu_count() or 1),
+        processes=settings.render_processes,
     )
     with command_session(kind) as session:
         set_reader_clearance(session, level)
