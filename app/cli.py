@@ -296,7 +296,7 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
 @benchmark_app.command("reports")
 def benchmark_reports(
     programmes: int = typer.Option(50, min=1, max=500, help="Programmes on the dossier's agenda "
-                                   "(about six pages each)."),
+                                   "(a brief of about six pages each)."),
     processes: int = typer.Option(2, min=1, max=16, help="Processes laying out parts."),
     chromium: str = typer.Option("", help="Chromium to print the same HTML with (default: "
                                  "`chromium` on the PATH; `none` to skip)."),

@@ -88,6 +88,19 @@ def assemble(parts: list[RenderedPart], running: RenderedPart, info: DocumentInf
     return buffer.getvalue()
 
 
+def join_pages(pdfs: list[bytes]) -> bytes:
+    """Untagged PDFs one after the other (the stretches of a running header)."""
+    out = pikepdf.new()
+    opened = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
+    for source in opened:
+        out.pages.extend(source.pages)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    for source in opened:
+        source.close()
+    return buffer.getvalue()
+
+
 def _join_structure(out: pikepdf.Pdf, source: pikepdf.Pdf, document: Dictionary,
                     parents: Array, offset: int, first_page: int) -> int:
     """Hang the source's structure under `document`, shifting its parent-tree keys by

@@ -66,8 +66,9 @@ class Figures:
 
 
 class PeakMemory:
-    """The largest resident memory of this process and all its children together, sampled
-    every 50 ms from /proc (Linux)."""
+    """The largest memory of this process and all its children together, sampled every 50 ms
+    from /proc (Linux). Each process counts its proportional set size (PSS): pages shared
+    between a process and the layout processes it forked count once, not once per process."""
 
     def __init__(self, root_pid: int):
         self.root_pid = root_pid
@@ -106,12 +107,15 @@ class PeakMemory:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    found = re.search(r"VmRSS:\s+(\d+) kB", status)
-    return int(found.group(1)) if found else 0
+    """Proportional set size in kB (resident size where the kernel does not tell PSS)."""
+    for path, field in ((f"/proc/{pid}/smaps_rollup", "Pss"), (f"/proc/{pid}/status", "VmRSS")):
+        try:
+            found = re.search(rf"^{field}:\s+(\d+) kB", Path(path).read_text(), re.MULTILINE)
+        except OSError:
+            continue
+        if found:
+            return int(found.group(1))
+    return 0
 
 
 def build_register(session: Session, programmes: int, today: date) -> tuple[list[int], int]:
@@ -159,7 +163,7 @@ def build_register(session: Session, programmes: int, today: date) -> tuple[list
                             + timedelta(days=12), reference=f"Drucksache 21/{n * 10 + q + 5}")
             session.add(answer)
             session.flush()
-            for i in range(1, 9):
+            for i in range(1, 7):
                 item = InquiryItem(inquiry_id=inquiry.id, number=i,
                                    text=QUESTION.format(year=2020 + i))
                 session.add(item)
@@ -255,7 +259,7 @@ def _chromium(session: Session, hearing_id: int, folder: Path, chromium: str,
         html = part_html("brief.html", brief=brief, number=number, document_title=brief.title)
         html = html.replace('src="report:money-', f'src="{brief.programme_id}-money-')
         bodies.append(html.split("<body>", 1)[1].rsplit("</body>", 1)[0])
-    annex = part_html("annex.html", briefs=briefs, document_title="Annex")
+    annex = part_html("annex.html", briefs=briefs, first=True, document_title="Annex")
     bodies.append(annex.split("<body>", 1)[1].rsplit("</body>", 1)[0])
     page = site / "dossier.html"
     page.write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dossier'

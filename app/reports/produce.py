@@ -18,7 +18,7 @@ from app.hearings.service import agenda, get_hearing
 from app.inquiries.deadlines import WorkingCalendar
 from app.models import AgendaItem, Classification, Hearing, Programme
 from app.reports.assemble import (
-    DocumentInfo, assemble, outline_of, part_starts,
+    DocumentInfo, assemble, join_pages, outline_of, part_starts,
 )
 from app.reports.cache import PartCache
 from app.reports.content import Brief, gather_brief
@@ -26,6 +26,8 @@ from app.reports.render import RenderedPart, part_html, part_key, render_part
 
 # done, total, what is being laid out now
 Progress = Callable[[int, int, str], None]
+ANNEX_PROGRAMMES_PER_PART = 8
+RUNNING_PAGES_PER_PART = 80
 
 
 class NothingToRender(Exception):
@@ -126,8 +128,9 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
             "This hearing has no programmes on its agenda"
             + (" that this clearance may see" if hidden else "")
             + ": add programmes to the agenda first.")
-    # read each programme, lay out each brief and the annex, then the front and the rest
-    steps = _Steps(progress, 2 * len(entries) + 2)
+    # read each programme, lay out each brief and each part of the annex, then the rest
+    annex_parts = -(-len(entries) // ANNEX_PROGRAMMES_PER_PART)
+    steps = _Steps(progress, 2 * len(entries) + annex_parts + 1)
     briefs: list[Brief] = []
     for index, entry in enumerate(entries, start=1):
         steps.now(f"Reading programme {index} of {len(entries)}: "
@@ -138,12 +141,11 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
     marking = max([hearing.classification] + [b.marking for b in briefs])
     title = f"Dossier: {hearing.title}"
     body = [_brief_part(brief, number=n) for n, brief in enumerate(briefs, start=1)]
-    annex = _Part("Annex: open questions", part_html(
-        "annex.html", briefs=briefs, document_title=title), {})
-    counts = _lay_out(body + [annex], occasion, steps)
+    annex = _annex_parts(briefs, title)
+    counts = _lay_out(body + annex, occasion, steps)
     steps.now("Laying out the cover and contents, and putting the dossier together")
-    front = _front(hearing, briefs, body, annex, marking, clearance, hidden, occasion, title)
-    parts = [front.done] + [p.done for p in body] + [annex.done]
+    front = _front(hearing, briefs, body, marking, clearance, hidden, occasion, title)
+    parts = [front.done] + [p.done for p in body] + [p.done for p in annex]
     pages = sum(p.page_count for p in parts)
     running = _running(title, marking, clearance, occasion, pages)
     starts = part_starts(parts)
@@ -166,7 +168,18 @@ def _brief_part(brief: Brief, number: int | None = None) -> _Part:
                                         document_title=brief.title), drawn)
 
 
-def _front(hearing: Hearing, briefs: list[Brief], body: list[_Part], annex: _Part,
+def _annex_parts(briefs: list[Brief], title: str) -> list[_Part]:
+    """The annex in parts of a few programmes each: one programme's edit lays out again only
+    the part that holds it, not the whole annex (which can run to dozens of pages)."""
+    groups = [briefs[i:i + ANNEX_PROGRAMMES_PER_PART]
+              for i in range(0, len(briefs), ANNEX_PROGRAMMES_PER_PART)]
+    return [_Part("Annex: open questions" + (f" ({n} of {len(groups)})" if len(groups) > 1
+                                             else ""),
+                  part_html("annex.html", briefs=group, first=n == 1, document_title=title), {})
+            for n, group in enumerate(groups, start=1)]
+
+
+def _front(hearing: Hearing, briefs: list[Brief], body: list[_Part],
            marking: Classification, clearance: Classification, hidden: bool,
            occasion: Occasion, title: str) -> _Part:
     """Cover and contents. The contents give page numbers, which depend on how many pages the
@@ -193,11 +206,18 @@ def _front(hearing: Hearing, briefs: list[Brief], body: list[_Part], annex: _Par
 
 def _running(title: str, marking: Classification, clearance: Classification,
              occasion: Occasion, pages: int) -> RenderedPart:
-    """The running header and footer, page for page."""
-    running = _Part("Header and footer", part_html(
-        "running.html", title=title, marking=marking, clearance=clearance, pages=pages,
-        made_on=occasion.generated_at.date()), {}, tagged=False)
-    _lay_out([running], occasion, None)
+    """The running header and footer, page for page: laid out in stretches of pages (in
+    parallel, each kept in the cache), then joined."""
+    stretches = [
+        _Part("Header and footer", part_html(
+            "running.html", title=title, marking=marking, clearance=clearance, total=pages,
+            first=first, pages=min(RUNNING_PAGES_PER_PART, pages - first + 1),
+            made_on=occasion.generated_at.date()), {}, tagged=False)
+        for first in range(1, pages + 1, RUNNING_PAGES_PER_PART)]
+    _lay_out(stretches, occasion, None)
+    if len(stretches) == 1:
+        return stretches[0].done
+    return RenderedPart(join_pages([s.done.pdf for s in stretches]), pages)
     return running.done
 
 

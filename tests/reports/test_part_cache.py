@@ -64,3 +64,31 @@ def test_progress_moves_forward_through_one_total_and_names_each_step(own_world)
                         "Reading programme 3 of 3: EMPTY-1"]
     assert "Laying out Programme PUB-1" in said and "Laying out Annex: open questions" in said
     assert said[-1] == "Laying out the cover and contents, and putting the dossier together"
+
+
+def test_annex_and_running_header_in_small_parts_number_every_page_right(
+        own_world, tmp_path, monkeypatch):
+    """With an annex part per programme and a running header laid out three pages at a time,
+    the pages still count through, and an edit lays out one annex part, not all."""
+    import app.reports.produce as produce
+
+    monkeypatch.setattr(produce, "ANNEX_PROGRAMMES_PER_PART", 1)
+    monkeypatch.setattr(produce, "RUNNING_PAGES_PER_PART", 3)
+    session, world = own_world
+    first = dossier_at(session, world.sahel, RESTRICTED, tmp_path)
+    assert (first.parts_rendered, first.parts_cached) == (6, 0)  # 3 briefs, 3 annex parts
+    pages = pages_text(first.pdf)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert text.count("RESTRICTED") >= 2
+    annex_starts = [n for n, text in enumerate(pages, start=1)
+                    if "Annex: open questions Questions put" in text]
+    continued = [n for n, text in enumerate(pages, start=1)
+                 if "ANNEX: OPEN QUESTIONS (CONTINUED)" in text]
+    assert len(annex_starts) == 1 and len(continued) == 2
+    assert f"Annex: open questions {annex_starts[0]}" in pages[1]  # the contents page
+
+    session.get(Programme, world.empty).title = "Programme EMPTY-1, renamed"
+    session.commit()
+    edited = dossier_at(session, world.sahel, RESTRICTED, tmp_path)
+    assert (edited.parts_rendered, edited.parts_cached) == (2, 4)
