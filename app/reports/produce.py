@@ -218,7 +218,6 @@ def _running(title: str, marking: Classification, clearance: Classification,
     if len(stretches) == 1:
         return stretches[0].done
     return RenderedPart(join_pages([s.done.pdf for s in stretches]), pages)
-    return running.done
 
 
 def _agenda_hidden(session: Session, hearing: Hearing) -> bool:
