@@ -253,9 +253,8 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
     from app.errors import NotFound
     from app.models import Classification
     from app.reports.cache import PartCache
-    from app.reports.produce import (
-        NothingToRender, Occasion, find_programme_id, produce_brief, produce_dossier,
-    )
+    from app.reports.produce import Occasion, produce_brief, produce_dossier
+    from app.reports.subjects import NothingToRender, find_programme_id
 
     settings = Settings()
     level = Classification.parse(clearance.value)
@@ -269,7 +268,8 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
         set_reader_clearance(session, level)
         try:
             if kind == "brief":
-                produced = produce_brief(session, find_programme_id(session, target), occasion)
+                programme_id = find_programme_id(session, target)
+                produced = produce_brief(session, programme_id, occasion)
             else:
                 produced = produce_dossier(session, int(target), occasion)
         except NotFound as exc:

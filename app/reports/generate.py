@@ -17,9 +17,8 @@ from app.models import Document, DocumentKind, Programme, RenderJob, User
 from app.reports import jobs
 from app.reports.cache import PartCache
 from app.reports.documents import DocumentStore, add_document, new_stored_name
-from app.reports.produce import (
-    NothingToRender, Occasion, Produced, produce_brief, produce_dossier,
-)
+from app.reports.produce import Occasion, Produced, produce_brief, produce_dossier
+from app.reports.subjects import NothingToRender
 
 
 def generate(settings: Settings, engine: Engine, job_id: int, attempt: int) -> str | None:

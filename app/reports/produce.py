@@ -9,20 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 import multiprocessing
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.clearance import reader_clearance, reading_everything
-from app.errors import NotFound
+from app.clearance import reader_clearance
 from app.hearings.service import agenda, get_hearing
 from app.inquiries.deadlines import WorkingCalendar
-from app.models import AgendaItem, Classification, Hearing, Programme
+from app.models import Classification, Hearing
 from app.reports.assemble import (
     DocumentInfo, assemble, join_pages, outline_of, part_starts,
 )
 from app.reports.cache import PartCache
 from app.reports.content import Brief, gather_brief
 from app.reports.render import RenderedPart, part_html, part_key, render_part
+from app.reports.subjects import NothingToRender, agenda_hidden, agenda_refusal
 
 # done, total, what is being laid out now
 Progress = Callable[[int, int, str], None]
@@ -30,12 +29,6 @@ ANNEX_PROGRAMMES_PER_PART = 8
 RUNNING_PAGES_PER_PART = 80
 
 
-class NothingToRender(Exception):
-    """The document would be empty; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -121,13 +114,11 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
                     progress: Progress | None = None) -> Produced:
     hearing = get_hearing(session, hearing_id)
     clearance = reader_clearance(session)
+    refusal = agenda_refusal(session, hearing)
+    if refusal:
+        raise NothingToRender(refusal)
     entries = agenda(session, hearing)
-    hidden = _agenda_hidden(session, hearing)
-    if not entries:
-        raise NothingToRender(
-            "This hearing has no programmes on its agenda"
-            + (" that this clearance may see" if hidden else "")
-            + ": add programmes to the agenda first.")
+    hidden = agenda_hidden(session, hearing)
     # read each programme, lay out each brief and each part of the annex, then the rest
     annex_parts = -(-len(entries) // ANNEX_PROGRAMMES_PER_PART)
     steps = _Steps(progress, 2 * len(entries) + annex_parts + 1)
@@ -220,14 +211,6 @@ def _running(title: str, marking: Classification, clearance: Classification,
     return RenderedPart(join_pages([s.done.pdf for s in stretches]), pages)
 
 
-def _agenda_hidden(session: Session, hearing: Hearing) -> bool:
-    """Whether the agenda holds programmes above the reader's clearance (said, never shown)."""
-    clearance = int(reader_clearance(session))
-    query = select(sa.exists(
-        select(AgendaItem.id).join(Programme, Programme.id == AgendaItem.programme_id)
-        .where(AgendaItem.hearing_id == hearing.id, Programme.classification > clearance)))
-    with reading_everything(session):
-        return bool(session.exec(query).one())
 
 
 def _lay_out(parts: list[_Part], occasion: Occasion,
@@ -270,13 +253,3 @@ def _finish(part: _Part, rendered: RenderedPart, occasion: Occasion) -> None:
         occasion.cache.put(part.key, rendered)
 
 
-def find_programme_id(session: Session, id_or_code: str) -> int:
-    """A programme the reader may see, by id or reference code (NotFound otherwise)."""
-    query = select(Programme.id).where(Programme.reference_code == id_or_code.strip())
-    if id_or_code.strip().isdigit():
-        query = select(Programme.id).where(sa.or_(Programme.id == int(id_or_code),
-                                                  Programme.reference_code == id_or_code))
-    found = session.exec(query.order_by(Programme.id)).first()
-    if found is None:
-        raise NotFound("Programme")
-    return found

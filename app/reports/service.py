@@ -11,13 +11,12 @@ from app.accounts.service import Viewer
 from app.clearance import reader_clearance, set_reader_clearance
 from app.errors import NotFound, ValidationFailed
 from app.forms import marking_choices
-from app.hearings.service import agenda
 from app.models import (
     Classification, Document, DocumentKind, Hearing, Programme, RenderJob,
 )
 from app.reports.documents import documents_of
 from app.reports.jobs import WAITING, ActiveJob, active_jobs
-from app.reports.produce import NothingToRender, _agenda_hidden
+from app.reports.subjects import agenda_refusal
 
 
 @contextmanager
@@ -67,13 +66,9 @@ def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
     cannot be made)."""
     clearance = chosen_clearance(chosen, hearing.classification, viewer.user.clearance)
     with reading_at(session, clearance):
-        if not agenda(session, hearing):
-            hidden = _agenda_hidden(session, hearing)
-            # In the words produce_dossier would refuse with.
-            raise ValidationFailed({"document": NothingToRender(
-                "This hearing has no programmes on its agenda"
-                + (" that this clearance may see" if hidden else "")
-                + ": add programmes to the agenda first.").message})
+        refusal = agenda_refusal(session, hearing)
+    if refusal:
+        raise ValidationFailed({"document": refusal})
     return _queue(session, viewer, DocumentKind.DOSSIER, clearance, hearing_id=hearing.id)
 
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from app.models import Classification
-from app.reports.produce import NothingToRender
+from app.reports.subjects import NothingToRender
 from tests.reports.pdf_world import CANARY, PUBLIC, RESTRICTED, dossier_at, pages_text, reader_of
 from tests.reports.tagged import tagging_problems
 
