@@ -246,24 +246,15 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
     import getpass
     import os
     import secrets
-    from datetime import UTC, datetime
-
-    from app import clock
     from app.clearance import set_reader_clearance
     from app.errors import NotFound
     from app.models import Classification
-    from app.reports.cache import PartCache
     from app.reports.produce import Occasion, produce_brief, produce_dossier
     from app.reports.subjects import NothingToRender, find_programme_id
 
     settings = Settings()
     level = Classification.parse(clearance.value)
-    occasion = Occasion(
-        generated_by=f"command line ({getpass.getuser()})", generated_at=datetime.now(UTC),
-        today=clock.today(), calendar=settings.working_calendar,
-        cache=PartCache(settings.data_dir / "cache" / "parts"),
-        processes=settings.render_processes,
-    )
+    occasion = Occasion.now(settings, f"command line ({getpass.getuser()})")
     with command_session(kind) as session:
         set_reader_clearance(session, level)
         try:
@@ -281,7 +272,9 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
             raise typer.Exit(1) from None
     aside = output.with_name(f".{output.name}.{secrets.token_hex(4)}")
     try:
-        aside.write_bytes(produced.pdf)
+        # Readable by its owner only, like the stored documents: it may be classified.
+        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(produced.pdf)
         os.replace(aside, output)
     except OSError as exc:
         aside.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ artifacts (WeasyPrint marks page-margin boxes so), which is what PDF/UA asks of 
 """
 
 import io
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,49 +56,43 @@ def assemble(parts: list[RenderedPart], running: RenderedPart, info: DocumentInf
     total = sum(part.page_count for part in parts)
     if running.page_count != total:
         raise ValueError(f"running header has {running.page_count} pages for {total}")
-    out = pikepdf.new()
-    tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
-                                            K=Array()))
-    tree.K = Array([document])
-    parents = Array()
-    next_key = 0
-    opened = []
-    for part in parts:
-        source = pikepdf.open(io.BytesIO(part.pdf))
-        opened.append(source)
-        first = len(out.pages)
-        out.pages.extend(source.pages)
-        next_key = _join_structure(out, source, document, parents, next_key, first)
-    tree.ParentTree = out.make_indirect(Dictionary(Nums=parents))
-    tree.ParentTreeNextKey = next_key
-    out.Root.StructTreeRoot = tree
-    stamps = pikepdf.open(io.BytesIO(running.pdf))
-    opened.append(stamps)
-    for page, stamp in zip(out.pages, stamps.pages):
-        _as_pagination_artifact(stamps, stamp)
-        page.add_overlay(stamp)
-    _catalogue(out, info)
-    _outline(out, outline)
-    buffer = io.BytesIO()
-    # PDF/UA-1 is defined on PDF 1.7.
-    out.save(buffer, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True)
-    for pdf in opened:
-        pdf.close()
+    with ExitStack() as opened:
+        out = opened.enter_context(pikepdf.new())
+        tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
+                                                K=Array()))
+        tree.K = Array([document])
+        parents = Array()
+        next_key = 0
+        for part in parts:
+            source = opened.enter_context(pikepdf.open(io.BytesIO(part.pdf)))
+            first = len(out.pages)
+            out.pages.extend(source.pages)
+            next_key = _join_structure(out, source, document, parents, next_key, first)
+        tree.ParentTree = out.make_indirect(Dictionary(Nums=parents))
+        tree.ParentTreeNextKey = next_key
+        out.Root.StructTreeRoot = tree
+        stamps = opened.enter_context(pikepdf.open(io.BytesIO(running.pdf)))
+        for page, stamp in zip(out.pages, stamps.pages):
+            _as_pagination_artifact(stamps, stamp)
+            page.add_overlay(stamp)
+        _catalogue(out, info)
+        _outline(out, outline)
+        buffer = io.BytesIO()
+        # PDF/UA-1 is defined on PDF 1.7.
+        out.save(buffer, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 compress_streams=True)
     return buffer.getvalue()
 
 
 def join_pages(pdfs: list[bytes]) -> bytes:
     """Untagged PDFs one after the other (the stretches of a running header)."""
-    out = pikepdf.new()
-    opened = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
-    for source in opened:
-        out.pages.extend(source.pages)
     buffer = io.BytesIO()
-    out.save(buffer)
-    for source in opened:
-        source.close()
+    with ExitStack() as opened:
+        out = opened.enter_context(pikepdf.new())
+        for pdf in pdfs:
+            out.pages.extend(opened.enter_context(pikepdf.open(io.BytesIO(pdf))).pages)
+        out.save(buffer)
     return buffer.getvalue()
 
 

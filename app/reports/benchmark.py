@@ -253,10 +253,10 @@ def _chromium(session: Session, hearing_id: int, folder: Path, chromium: str,
     site.mkdir()
     shutil.copy(REPORTS_DIR / "print.css", site / "print.css")
     bodies = []
-    for number, brief in enumerate(briefs, start=1):
+    for brief in briefs:
         for name, svg in money_charts(brief).items():
             (site / f"{brief.programme_id}-{name}").write_bytes(svg)
-        html = part_html("brief.html", brief=brief, number=number, document_title=brief.title)
+        html = part_html("brief.html", brief=brief, document_title=brief.title)
         html = html.replace('src="report:money-', f'src="{brief.programme_id}-money-')
         bodies.append(html.split("<body>", 1)[1].rsplit("</body>", 1)[0])
     annex = part_html("annex.html", briefs=briefs, first=True, document_title="Annex")

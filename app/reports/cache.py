@@ -26,9 +26,12 @@ class PartCache:
 
     def put(self, key: str, part: RenderedPart) -> None:
         pdf, meta = self._paths(key)
-        pdf.parent.mkdir(parents=True, exist_ok=True)
+        # Parts can hold classified content: readable by the service's user only.
+        pdf.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The PDF first: a reader finds a part by its metadata file, which comes last.
         for path, body in ((pdf, part.pdf), (meta, part.meta_json().encode())):
             aside = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-            aside.write_bytes(body)
+            descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(body)
             os.replace(aside, path)

@@ -18,10 +18,14 @@ from app.inquiries.service import InquiryState, inquiries_about
 from app.inquiries.status import InquiryStatus
 from app.models import (
     Answer, AnswerItem, Assessment, Classification, FundingLine, Inquiry, InquiryItem,
-    InquiryProgramme, Rating, SafeguardEvidence, SafeguardRating, Source,
+    InquiryProgramme, Rating, RefusalReason, SafeguardEvidence, SafeguardRating, Source,
 )
 from app.programmes.service import funding_by_year, get_programme, programme_totals
 from app.safeguards.service import scorecard
+
+
+# The criterion on political conditionality and suspension triggers, as seeded by migration 0003.
+SUSPENSION_CRITERION = "C12"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class MoneyLine:
     committed_cents: int
     disbursed_cents: int
     years: tuple[tuple[int, int, int], ...]  # (year, committed, disbursed)
+    references: tuple[str, ...] = ()  # the funding lines' notes: where each figure comes from
 
     @property
     def disbursed_share(self) -> int | None:
@@ -59,7 +64,7 @@ class SafeguardLine:
 
     @property
     def about_suspension(self) -> bool:
-        return "suspension" in self.title.casefold()
+        return self.code == SUSPENSION_CRITERION
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,13 @@ class ItemLine:
     question: str
     answer: str
     assessment: Assessment | None
-    refusal_reason: str
+    refusal: RefusalReason | None
     note: str
     follow_up: bool
+
+    @property
+    def refusal_reason(self) -> str:
+        return self.refusal.label if self.refusal else ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,6 @@ class Brief:
     safeguards: tuple[SafeguardLine, ...]
     questions: tuple[QuestionLine, ...]
     sources: tuple[SourceLine, ...]
-    as_of: date
     clearance: Classification
     marking: Classification
     withheld: bool  # material above `clearance` exists and is left out
@@ -158,8 +166,10 @@ def gather_brief(session: Session, programme_id: int, calendar: WorkingCalendar,
     marking = programme.classification
     money = []
     for total in programme_totals(programme):
+        notes = dict.fromkeys(line.note.strip() for line in programme.funding_lines
+                              if line.currency == total.currency and line.note.strip())
         money.append(MoneyLine(total.currency, total.committed_cents, total.disbursed_cents,
-                               tuple(funding_by_year(programme, total.currency))))
+                               tuple(funding_by_year(programme, total.currency)), tuple(notes)))
     marking = max([marking] + [line.classification for line in programme.funding_lines])
     sources = tuple(SourceLine(n, s.title, s.url, s.confidence.value == "verified", s.note)
                     for n, s in enumerate(programme.sources, start=1))
@@ -194,7 +204,7 @@ def gather_brief(session: Session, programme_id: int, calendar: WorkingCalendar,
         status=programme.status.label, suspended=programme.status.value == "suspended",
         start_date=programme.start_date, end_date=programme.end_date,
         summary=programme.summary, money=tuple(money), safeguards=tuple(safeguards),
-        questions=tuple(questions), sources=sources, as_of=today,
+        questions=tuple(questions), sources=sources,
         clearance=reader_clearance(session), marking=Classification(marking),
         withheld=material_withheld(session, programme.id),
     )
@@ -215,7 +225,7 @@ def _question_line(state: InquiryState, today: date) -> tuple[QuestionLine, Clas
         items.append(ItemLine(
             item.number, item.text, answered.text if answered else "",
             answered.assessment if answered else None,
-            answered.refusal_reason.label if answered and answered.refusal_reason else "",
+            answered.refusal_reason if answered else None,
             answered.assessment_note if answered else "",
             bool(answered and answered.follow_up),
         ))

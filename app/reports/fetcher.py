@@ -8,7 +8,7 @@ content typed into an answer can neither read the server's files nor reach the n
 
 from pathlib import Path
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
 SCHEME = "report:"
@@ -50,13 +50,3 @@ class ReportAssetFetcher(URLFetcher):
             raise
         return name, path.read_bytes()
 
-
-class StrictAssetFetcher(ReportAssetFetcher):
-    """As ReportAssetFetcher, but a refused address stops the rendering: for tests and checks
-    of the templates themselves, which must never ask for anything else."""
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        try:
-            return super().fetch(url, headers)
-        except RefusedURL as exc:
-            raise FatalURLFetchingError(str(exc)) from exc

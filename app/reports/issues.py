@@ -2,17 +2,17 @@
 each with the reason it was raised, what to ask and where the facts come from. Pure."""
 
 from app.inquiries.status import InquiryStatus
-from app.models import Assessment, Rating
+from app.models import Assessment, Rating, RefusalReason
 from app.reports.content import Brief, CommitteeIssue, ItemLine, QuestionLine
 
 # What to ask when the government refused an answer, by the reason it gave.
 _AFTER_REFUSAL = {
-    "Classified / state interest": "Ask for the answer to be given in a classified setting "
-                                   "(e.g. deposited with the secret documents office).",
-    "Third-party rights": "Ask which third party's rights are affected and whether its consent "
-                          "was sought.",
-    "Not the government's responsibility": "Ask which body is responsible, and how the "
-                                           "government oversees it.",
+    RefusalReason.CLASSIFIED: "Ask for the answer to be given in a classified setting (e.g. "
+                              "deposited with the secret documents office).",
+    RefusalReason.THIRD_PARTY_RIGHTS: "Ask which third party's rights are affected and whether "
+                                      "its consent was sought.",
+    RefusalReason.NOT_RESPONSIBLE: "Ask which body is responsible, and how the government "
+                                   "oversees it.",
 }
 
 
@@ -90,7 +90,7 @@ def _unsatisfactory(question: QuestionLine, item: ItemLine) -> CommitteeIssue:
     else:
         reason += "."
     ask = ("Ask again, precisely: " + _shorten(item.question) if evasive
-           else _AFTER_REFUSAL.get(item.refusal_reason, "Ask on what grounds the answer was "
+           else _AFTER_REFUSAL.get(item.refusal, "Ask on what grounds the answer was "
                                                         "refused, and how else the committee "
                                                         "can be informed."))
     return CommitteeIssue(

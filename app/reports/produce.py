@@ -6,11 +6,12 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 import multiprocessing
 
 from sqlmodel import Session
 
+from app import clock
 from app.clearance import reader_clearance
 from app.hearings.service import agenda, get_hearing
 from app.inquiries.deadlines import WorkingCalendar
@@ -55,6 +56,12 @@ class Occasion:
     calendar: WorkingCalendar
     cache: PartCache | None = None
     processes: int = 1
+
+    @classmethod
+    def now(cls, settings, generated_by: str) -> "Occasion":
+        """Made now, with the settings' calendar, part cache and layout processes."""
+        return cls(generated_by, datetime.now(UTC), clock.today(), settings.working_calendar,
+                   PartCache(settings.data_dir / "cache" / "parts"), settings.render_processes)
 
 
 class _Steps:
@@ -131,7 +138,7 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
         steps.finished()
     marking = max([hearing.classification] + [b.marking for b in briefs])
     title = f"Dossier: {hearing.title}"
-    body = [_brief_part(brief, number=n) for n, brief in enumerate(briefs, start=1)]
+    body = [_brief_part(brief) for brief in briefs]
     annex = _annex_parts(briefs, title)
     counts = _lay_out(body + annex, occasion, steps)
     steps.now("Laying out the cover and contents, and putting the dossier together")
@@ -151,11 +158,11 @@ def produce_dossier(session: Session, hearing_id: int, occasion: Occasion,
     return Produced(pdf, title, pages, Classification(marking), counts[0], counts[1])
 
 
-def _brief_part(brief: Brief, number: int | None = None) -> _Part:
+def _brief_part(brief: Brief) -> _Part:
     from app.reports.charts import money_charts
 
     drawn = money_charts(brief)
-    return _Part(brief.title, part_html("brief.html", brief=brief, number=number,
+    return _Part(brief.title, part_html("brief.html", brief=brief,
                                         document_title=brief.title), drawn)
 
 

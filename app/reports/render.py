@@ -8,6 +8,7 @@ be reused, unchanged, in any dossier: only what changed is laid out again.
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
@@ -19,6 +20,7 @@ from app.formatting import country_name, long_date, markdown, money, money_compa
 from app.reports.fetcher import REPORTS_DIR, ReportAssetFetcher
 
 PDF_VARIANT = "pdf/ua-1"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,13 @@ def render_part(html: str, drawn: dict[str, bytes] | None = None,
     variant = PDF_VARIANT if tagged else None
     document = weasyprint.HTML(string=html, base_url="report:", url_fetcher=fetcher).render(
         pdf_variant=variant)
-    bookmarks: list[Bookmark] = []
-
-    def walk(tree, level: int) -> None:
-        for label, (page, _x, _y), children, _state in tree:
-            bookmarks.append(Bookmark(level, label, page))
-            walk(children, level + 1)
-
-    walk(document.make_bookmark_tree(), 1)
+    # The levels the stylesheet gives (h1 1, h2 2), not the depth within this part: a part that
+    # opens with an h2 (the annex continued) belongs under the h1 of the part before it.
+    bookmarks = tuple(Bookmark(level, label, number)
+                      for number, page in enumerate(document.pages)
+                      for level, label, _position, _state in page.bookmarks)
     pdf = document.write_pdf(pdf_variant=variant)
-    return RenderedPart(pdf, len(document.pages), tuple(bookmarks), tuple(fetcher.refused))
+    if fetcher.refused:
+        log.warning("refused to load %d address(es) while laying out a part: %s",
+                    len(fetcher.refused), ", ".join(u[:80] for u in fetcher.refused[:5]))
+    return RenderedPart(pdf, len(document.pages), bookmarks, tuple(fetcher.refused))

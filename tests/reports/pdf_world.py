@@ -52,7 +52,9 @@ def build_world(session: Session, today: date) -> World:
                                      (2024, FundingKind.DISBURSEMENT, 12_500_000_00, PUBLIC),
                                      (2025, FundingKind.COMMITMENT, 7_000_000_00, RESTRICTED)]:
         session.add(FundingLine(programme_id=pub, year=year, kind=kind, amount_cents=cents,
-                                currency="EUR", classification=level))
+                                currency="EUR", classification=level,
+                                note="Council Decision (CFSP) 2021/509, Art. 2"
+                                if level == PUBLIC else ""))
     _inquiry(session, pub, "Drucksache 21/1001", "Late answer wanted",
                        today - timedelta(days=40), ["Which units were trained?"])
     answered = _inquiry(session, pub, "Drucksache 21/1002", "Vetting of units",

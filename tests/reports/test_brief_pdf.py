@@ -59,6 +59,8 @@ class TestContent:
         # The restricted 2025 commitment counts only for a reader cleared for it.
         assert "EUR 47,000,000 EUR 12,500,000 27 %" in restricted
         assert "Bar chart" not in public  # the chart is an image, its description is alt text
+        assert ("Source: funding lines recorded in the register; EUR: Council Decision (CFSP) "
+                "2021/509, Art. 2; see also the sources below.") in public
 
     def test_each_item_with_its_assessment_and_references(self, briefs):
         text = text_of(briefs[PUBLIC])

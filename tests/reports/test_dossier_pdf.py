@@ -49,8 +49,11 @@ class TestStructure:
         rows = contents(pages)
         briefs = [(entry, page) for entry, page in rows if entry[0].isdigit()]
         assert len(briefs) == (3 if level == RESTRICTED else 2)
-        for number, (entry, page) in enumerate(briefs, start=1):
-            assert first_page_with(pages, f"BRIEF {number} · OVERSIGHT BRIEF") == page, entry
+        for entry, page in briefs:
+            code = entry.split(" ", 1)[1].split(":", 1)[0]
+            # a brief's first page: its kicker and its subtitle line, "CODE · instrument · ..."
+            assert first_page_with(pages, f"{code} · European Peace Facility") == page, entry
+            assert "OVERSIGHT BRIEF" in pages[page - 1]
         assert rows[-1] == ("Annex: open questions", first_page_with(
             pages, "Annex: open questions Questions put to the government"))
 

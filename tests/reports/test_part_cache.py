@@ -10,10 +10,10 @@ from sqlmodel import Session
 from app import clock
 from app.clearance import set_reader_clearance
 from app.models import Programme
-from app.reports.produce import produce_dossier
+from app.reports.produce import produce_brief, produce_dossier
 from tests.conftest import system_session
 from tests.reports.pdf_world import (
-    RESTRICTED, World, build_world, dossier_at, occasion, pages_text,
+    RESTRICTED, World, build_world, dossier_at, occasion, pages_text, reader_of,
 )
 
 
@@ -41,6 +41,15 @@ def test_unchanged_briefs_come_from_the_cache_and_an_edit_lays_out_only_its_brie
     # its brief and the annex (which names it) change; the other two briefs do not
     assert (edited.parts_rendered, edited.parts_cached) == (2, 2)
     assert "Programme PUB-1, renamed" in " ".join(pages_text(edited.pdf))
+
+
+def test_a_brief_made_on_its_own_is_reused_in_the_dossier(own_world, tmp_path):
+    session, world = own_world
+    set_reader_clearance(session, RESTRICTED)
+    brief = produce_brief(session, world.pub, occasion(tmp_path))
+    assert (brief.parts_rendered, brief.parts_cached) == (1, 0)
+    dossier = dossier_at(session, world.sahel, RESTRICTED, tmp_path)
+    assert (dossier.parts_rendered, dossier.parts_cached) == (3, 1)
 
 
 def test_several_processes_lay_out_the_same_document_as_one(own_world):
@@ -87,6 +96,14 @@ def test_annex_and_running_header_in_small_parts_number_every_page_right(
                  if "ANNEX: OPEN QUESTIONS (CONTINUED)" in text]
     assert len(annex_starts) == 1 and len(continued) == 2
     assert f"Annex: open questions {annex_starts[0]}" in pages[1]  # the contents page
+
+    reader = reader_of(first.pdf)
+    outline = [item for item in reader.outline]
+    annex_at = [n for n, item in enumerate(outline)
+                if not isinstance(item, list) and item.title == "Annex: open questions"]
+    assert annex_at == [len(outline) - 2]  # the last entry, followed by its children
+    assert [child.title for child in outline[-1]] == [
+        "PUB-1: Programme PUB-1", "RES-1: Programme RES-1", "EMPTY-1: Programme EMPTY-1"]
 
     session.get(Programme, world.empty).title = "Programme EMPTY-1, renamed"
     session.commit()
