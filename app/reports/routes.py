@@ -11,6 +11,7 @@ from app.db import SessionDep
 from app.errors import NotFound, ValidationFailed
 from app.hearings.service import get_hearing
 from app.models import DocumentKind, Hearing, JobState, Programme
+from app.programmes.service import get_programme
 from app.reports import jobs, service
 from app.reports.documents import DocumentStore, download_disposition, get_document
 from app.templating import is_htmx, render
@@ -22,7 +23,7 @@ router = APIRouter(dependencies=AUTHENTICATED)
 @router.post("/programmes/{programme_id}/briefs", name="brief_request")
 def brief_request(request: Request, programme_id: RecordId, session: SessionDep,
                   editor: EditorDep, submitted: FormDep):
-    programme = service.get_programme(session, programme_id)
+    programme = get_programme(session, programme_id)
     return _ask(request, session, editor, submitted, programme=programme)
 
 
@@ -82,7 +83,7 @@ def _subject(session, job) -> Programme | Hearing | None:
     """The programme or hearing the job is for, if the reader may still see it."""
     try:
         if job.kind is DocumentKind.BRIEF:
-            return service.get_programme(session, job.programme_id or 0)
+            return get_programme(session, job.programme_id or 0)
         return get_hearing(session, job.hearing_id or 0)
     except NotFound:
         return None

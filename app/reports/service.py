@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.accounts.service import Viewer
 from app.clearance import reader_clearance, set_reader_clearance
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.forms import marking_choices
 from app.models import (
     Classification, Document, DocumentKind, Hearing, Programme, RenderJob,
@@ -29,14 +29,6 @@ def reading_at(session: Session, clearance: Classification) -> Iterator[Session]
         yield session
     finally:
         set_reader_clearance(session, saved)
-
-
-def get_programme(session: Session, programme_id: int) -> Programme:
-    """The programme alone (a brief reads the rest itself), or NotFound."""
-    programme = session.exec(select(Programme).where(Programme.id == programme_id)).first()
-    if programme is None:
-        raise NotFound("Programme")
-    return programme
 
 
 def chosen_clearance(value: object, floor: Classification, ceiling: Classification
