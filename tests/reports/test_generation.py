@@ -3,6 +3,7 @@ processes, followed on the job page, and read back from the stored PDF with pypd
 
 import hashlib
 import io
+import stat
 
 import pytest
 from pypdf import PdfReader
@@ -45,8 +46,11 @@ class TestBrief:
         pdf = response.content
         assert len(PdfReader(io.BytesIO(pdf)).pages) == document.page_count
         assert hashlib.sha256(pdf).hexdigest() == document.sha256
-        stored = (data_dir / "documents" / document.stored_name).read_bytes()
-        assert hashlib.sha256(stored).hexdigest() == document.sha256
+        stored = data_dir / "documents" / document.stored_name
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == document.sha256
+        # Only the account that runs the service reads what is stored.
+        assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+        assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
         assert TITLE in pdf_text(pdf)
         assert (document.classification, document.clearance) == (Classification.RESTRICTED,
                                                                  Classification.RESTRICTED)
