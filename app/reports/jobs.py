@@ -34,6 +34,7 @@ WAITING = "Waiting for a worker process to start"
 GRACE = timedelta(seconds=60)
 INTERRUPTED = "interrupted: the server stopped while it was running"
 NEVER_STARTED = "interrupted: the server stopped before a worker process could start it"
+START_SECONDS = 30  # for the process that starts the supervisor and exits
 
 
 @dataclass(frozen=True)
@@ -158,14 +159,21 @@ def start_worker(settings: Settings, engine: Engine, job_id: int) -> None:
     try:
         logs.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(logs / f"render-job-{job_id}.log", "ab") as log:
-            # Its own session: neither a signal to the app's process group nor the app worker
-            # stopping ends it. Python reaps it when it next starts a process.
-            subprocess.Popen(
-                [sys.executable, "-m", "app.reports.worker", "supervise", str(job_id)],
+            # `start` forks the supervisor into its own session and exits at once (reaped here,
+            # so no zombie is left in this app worker): neither a signal to the app's process
+            # group nor the app worker stopping ends the supervisor.
+            status = subprocess.run(
+                [sys.executable, "-m", "app.reports.worker", "start", str(job_id)],
                 start_new_session=True, env=worker_environment(settings),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                timeout=START_SECONDS).returncode
     except OSError as exc:
         fail(engine, job_id, None, f"could not start a worker process ({exc.strerror or exc})")
+    except subprocess.TimeoutExpired:
+        fail(engine, job_id, None, "could not start a worker process (it did not start in time)")
+    else:
+        if status != 0:
+            fail(engine, job_id, None, f"could not start a worker process (exit status {status})")
 
 
 # --- the worker's side ----------------------------------------------------------------------
