@@ -22,6 +22,7 @@ import traceback
 # the database, so the supervisor says it.
 EXIT_OUT_OF_MEMORY = 86
 BEAT_SECONDS = 5
+POLL_SECONDS = 1  # how often a job waiting for its turn asks again
 CRASH_SIGNALS = {signal.SIGABRT, signal.SIGTRAP, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL}
 # A failure while the process's address space was this close to its limit counts as running out
 # of memory, whatever a library called it (a failed mmap surfaces as ImportError, SystemError...).
@@ -46,7 +47,7 @@ def supervise(job_id: int) -> int:
     settings = Settings()
     engine = make_engine(settings.resolved_database_url)
     try:
-        attempt = jobs.claim(engine, job_id)
+        attempt = _claim_in_turn(engine, job_id, settings)
         if attempt is None:
             return 0  # another worker took it, or it is no longer queued
         command = [sys.executable, "-m", "app.reports.worker", "render", str(job_id),
@@ -58,6 +59,24 @@ def supervise(job_id: int) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def _claim_in_turn(engine, job_id: int, settings) -> int | None:
+    """Claim the job as soon as fewer than OVERSIGHT_RENDER_JOBS are running, beating while it
+    waits; None if it stops being queued meanwhile."""
+    from app.reports import jobs
+
+    beaten = None
+    while True:
+        attempt = jobs.claim(engine, job_id, settings.render_jobs,
+                             settings.render_timeout_seconds)
+        if attempt is not None:
+            return attempt
+        if beaten is None or time.monotonic() - beaten >= BEAT_SECONDS:
+            if not jobs.wait_turn(engine, job_id):
+                return None
+            beaten = time.monotonic()
+        time.sleep(POLL_SECONDS)
 
 
 def run_capped(command: list[str], memory_mb: int, timeout_seconds: int, beat) -> str | None:

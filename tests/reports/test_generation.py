@@ -4,15 +4,18 @@ processes, followed on the job page, and read back from the stored PDF with pypd
 import hashlib
 import io
 import stat
+import time
 
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
 from app.models import Classification, Document, JobState, RenderJob
+from app.reports.jobs import WAITING_TURN
+from tests.conftest import LiveServer
 from tests.reports.factories import store_document, store_job
 from tests.reports.jobs_world import (
-    TITLE, download_path, job_path, until_finished,
+    POLL_SECONDS, POLLS, TITLE, download_path, job_path, render_settings, until_finished,
 )
 
 
@@ -133,7 +136,33 @@ class TestDossier:
         assert document.sha256[:12] in page
 
 
-class TestStoredDocuments:
+class TestOneAtATime:
+    def test_two_documents_asked_for_at_once_are_made_one_after_the_other(
+            self, data_dir, register, client_for, db):
+        with LiveServer(render_settings(data_dir, render_jobs=1)) as server:
+            staff = client_for(server, "staff")
+            paths = [job_path(staff.post(f"/programmes/{register['p']}/briefs",
+                                         data={"clearance": "public"})),
+                     job_path(staff.post(f"/hearings/{register['h']}/dossiers",
+                                         data={"clearance": "public"}))]
+            waited, blocks = False, {}
+            for _ in range(POLLS):
+                for path in set(paths) - set(blocks):
+                    block = staff.get(path, headers={"HX-Request": "true"}).text
+                    waited = waited or WAITING_TURN in block
+                    if "is ready" in block or "could not be made" in block:
+                        blocks[path] = block
+                if len(blocks) == 2:
+                    break
+                time.sleep(POLL_SECONDS / 2)
+        assert all("is ready" in block for block in blocks.values()), blocks
+        assert waited  # the one that had to wait said so on its page
+        db.expire_all()
+        first, second = sorted(db.exec(select(RenderJob)).all(), key=lambda j: j.started_at)
+        assert first.state is second.state is JobState.DONE
+        assert first.finished_at <= second.started_at
+
+
     def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
         document = store_document(data_dir, programme_id=register["p"])
         job = store_job(data_dir / "oversight.db", programme_id=register["p"],

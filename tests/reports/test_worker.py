@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from app.accounts.service import SignedInUser
 from app.config import Settings
 from app.db import make_engine
-from app.models import Classification, JobState, RenderJob, Role
+from app.models import Classification, JobState, RenderJob, Role, utcnow
 from app.reports import jobs
 from app.reports.worker import EXIT_OUT_OF_MEMORY, run_capped
 from tests.conftest import sqlite_url, system_session
@@ -122,16 +123,38 @@ def job_row(db_path: Path, job_id: int) -> RenderJob:
     return job
 
 
+def claim(engine, job_id: int, limit: int = 1) -> int | None:
+    return jobs.claim(engine, job_id, limit, timeout_seconds=300)
+
+
 class TestStates:
     def test_a_queued_job_is_taken_by_one_worker_only(self, engine, empty_db):
         job = store_job(empty_db)
-        assert jobs.claim(engine, job) == 1
-        assert jobs.claim(engine, job) is None
+        assert claim(engine, job) == 1
+        assert claim(engine, job) is None
         assert job_row(empty_db, job).state is JobState.RUNNING
+
+    def test_a_job_waits_while_the_limit_of_jobs_is_running_and_says_so(self, engine, empty_db):
+        running = store_job(empty_db, state=JobState.RUNNING)
+        # Interrupted long ago: it no longer takes a place.
+        store_job(empty_db, state=JobState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=1))
+        job = store_job(empty_db, heartbeat_at=utcnow() - timedelta(seconds=300))
+        assert claim(engine, job) is None
+        assert jobs.wait_turn(engine, job)
+        row = job_row(empty_db, job)
+        assert (row.state, row.section) == (JobState.QUEUED, jobs.WAITING_TURN)
+        # Its beat keeps it from counting as interrupted (it would, 100 s on, without).
+        later = utcnow() + timedelta(seconds=100)
+        assert jobs.status_of(row, 300, now=later).state is JobState.QUEUED
+        assert claim(engine, job, limit=2) == 1  # room for two
+        assert jobs.fail(engine, running, 1, "stopped")
+        other = store_job(empty_db)
+        assert claim(engine, other, limit=2) == 1  # the failed job left room
+        assert not jobs.wait_turn(engine, job)  # taken: the waiting is over
 
     def test_a_late_worker_cannot_overwrite_a_retried_job(self, engine, empty_db):
         job = store_job(empty_db)
-        first = jobs.claim(engine, job)
+        first = claim(engine, job)
         assert jobs.fail(engine, job, first, "stopped unexpectedly (exit status 1)")
         clerk = SignedInUser(1, "clerk@test.example", "Clerk", Role.STAFF,
                              Classification.CONFIDENTIAL)
