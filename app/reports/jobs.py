@@ -116,6 +116,19 @@ def active_jobs(session: Session, timeout_seconds: int, *, programme_id: int | N
     return [ActiveJob(*row) for row in rows]
 
 
+def earlier_alike(session: Session, job: RenderJob, timeout_seconds: int) -> RenderJob | None:
+    """A job asked for before `job` and still under way (not interrupted) that makes the same
+    document: the same kind, programme or hearing, and clearance."""
+    return session.exec(
+        select(RenderJob).where(
+            RenderJob.id < job.id, RenderJob.kind == job.kind,
+            RenderJob.programme_id == job.programme_id, RenderJob.hearing_id == job.hearing_id,
+            RenderJob.clearance == job.clearance,
+            _under_way(JOBS, [JobState.QUEUED, JobState.RUNNING], timeout_seconds))
+        .order_by(RenderJob.id)
+    ).first()
+
+
 def _under_way(table: sa.Table, states: list[JobState], timeout_seconds: int):
     """Rows of `table` in one of `states` whose worker is still heard from."""
     return sa.and_(table.c.state.in_([state.value for state in states]),
@@ -191,9 +204,10 @@ def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int 
 
     The count and the change are one UPDATE, so two workers cannot both see room for one more
     and both start: SQLite takes its one write lock before the statement reads anything, so
-    such UPDATEs run one after the other, each counting what the last committed. PostgreSQL would not (at READ
-    COMMITTED each UPDATE counts what was committed before it began); there, take a lock first,
-    e.g. pg_advisory_xact_lock on a constant, in the same transaction."""
+    such UPDATEs run one after the other, each counting what the last one committed.
+    PostgreSQL would not (at READ COMMITTED each UPDATE counts what was committed before it
+    began); there, take a lock first, e.g. pg_advisory_xact_lock on a constant, in the same
+    transaction."""
     others = JOBS.alias("others")
     running = (sa.select(sa.func.count()).select_from(others)
                .where(_under_way(others, [JobState.RUNNING], timeout_seconds))

@@ -36,19 +36,23 @@ def dossier_request(request: Request, hearing_id: RecordId, session: SessionDep,
 
 def _ask(request: Request, session, editor, submitted, *, programme: Programme | None = None,
          hearing: Hearing | None = None):
-    """Queue the job and start its worker; or the form again with the reason next to it."""
+    """Queue the job and start its worker, or send the requester on to the job already making
+    the same document; or the form again with the reason next to it."""
     chosen = submitted.get("clearance")
+    timeout = _timeout(request)
     try:
-        job = (service.request_brief(session, editor, programme, chosen) if programme
-               else service.request_dossier(session, editor, hearing, chosen))
+        asked = (service.request_brief(session, editor, programme, chosen, timeout) if programme
+                 else service.request_dossier(session, editor, hearing, chosen, timeout))
     except ValidationFailed as exc:
         panel = service.documents_panel(
-            session, editor, _timeout(request), programme=programme, hearing=hearing,
+            session, editor, timeout, programme=programme, hearing=hearing,
             chosen=str(chosen or ""), errors=exc.errors)
         return render(request, "reports/request.html", {
             "panel": panel, "programme": programme, "hearing": hearing,
         }, status_code=422)
-    return _start(request, session, job.id)
+    if not asked.new:
+        return RedirectResponse(f"/documents/jobs/{asked.job_id}", status_code=303)
+    return _start(request, session, asked.job_id)
 
 
 def _start(request: Request, session, job_id: int) -> RedirectResponse:

@@ -15,7 +15,7 @@ from app.models import (
     Classification, Document, DocumentKind, Hearing, Programme, RenderJob,
 )
 from app.reports.documents import documents_of
-from app.reports.jobs import WAITING, ActiveJob, active_jobs
+from app.reports.jobs import WAITING, ActiveJob, active_jobs, earlier_alike
 from app.reports.subjects import agenda_refusal
 
 
@@ -44,15 +44,24 @@ def chosen_clearance(value: object, floor: Classification, ceiling: Classificati
     return level
 
 
-def request_brief(session: Session, viewer: Viewer, programme: Programme,
-                  chosen: object) -> RenderJob:
+@dataclass(frozen=True)
+class Asked:
+    """What a request for a document led to."""
+
+    job_id: int
+    new: bool  # False: the same document was already being made, and this is its job
+
+
+def request_brief(session: Session, viewer: Viewer, programme: Programme, chosen: object,
+                  timeout_seconds: int) -> Asked:
     """A job for the programme's brief at the chosen clearance, or ValidationFailed."""
     clearance = chosen_clearance(chosen, programme.classification, viewer.user.clearance)
-    return _queue(session, viewer, DocumentKind.BRIEF, clearance, programme_id=programme.id)
+    return _queue(session, viewer, DocumentKind.BRIEF, clearance, timeout_seconds,
+                  programme_id=programme.id)
 
 
-def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
-                    chosen: object) -> RenderJob:
+def request_dossier(session: Session, viewer: Viewer, hearing: Hearing, chosen: object,
+                    timeout_seconds: int) -> Asked:
     """A job for the hearing's dossier at the chosen clearance, or ValidationFailed, also when
     there would be nothing in it (checked here, so no worker is started for a document that
     cannot be made)."""
@@ -61,17 +70,28 @@ def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
         refusal = agenda_refusal(session, hearing)
     if refusal:
         raise ValidationFailed({"document": refusal})
-    return _queue(session, viewer, DocumentKind.DOSSIER, clearance, hearing_id=hearing.id)
+    return _queue(session, viewer, DocumentKind.DOSSIER, clearance, timeout_seconds,
+                  hearing_id=hearing.id)
 
 
 def _queue(session: Session, viewer: Viewer, kind: DocumentKind, clearance: Classification,
-           **subject: int) -> RenderJob:
+           timeout_seconds: int, **subject: int) -> Asked:
+    """A new job; or, while the same document is already being made, that job (a second
+    press of the button, or two people at once). The row is written before looking for an
+    earlier one: SQLite lets one writer in at a time, so of two requests at once the later
+    sees the earlier and takes it back. (PostgreSQL at READ COMMITTED would let both stay: it
+    would need a lock or a partial unique index.)"""
     job = RenderJob(kind=kind, clearance=clearance, classification=clearance,
                     requested_by_id=viewer.user.id, requested_by_name=viewer.user.name,
                     section=WAITING, **subject)
     session.add(job)
     session.flush()
-    return job
+    earlier = earlier_alike(session, job, timeout_seconds)
+    if earlier is None:
+        return Asked(job.id, new=True)
+    session.delete(job)
+    session.flush()
+    return Asked(earlier.id, new=False)
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,26 @@ class TestOneAtATime:
         assert first.finished_at <= second.started_at
 
 
+class TestAskingTwice:
+    def test_asking_again_while_the_brief_is_being_made_goes_to_its_job(
+            self, live, register, client_for, db):
+        staff = client_for(live, "staff")
+        ask = {"clearance": "public"}
+        path = job_path(staff.post(f"/programmes/{register['p']}/briefs", data=ask))
+        assert job_path(staff.post(f"/programmes/{register['p']}/briefs", data=ask)) == path
+        assert "The brief is ready" in until_finished(staff, path)
+        assert len(db.exec(select(RenderJob)).all()) == 1
+
+    def test_a_dossier_waiting_to_start_is_the_one_a_second_request_gets(
+            self, live, register, client_for, empty_db, db):
+        job = store_job(empty_db, hearing_id=register["h"], clearance=Classification.RESTRICTED)
+        response = client_for(live, "staff").post(f"/hearings/{register['h']}/dossiers",
+                                                  data={"clearance": "restricted"})
+        assert job_path(response) == f"/documents/jobs/{job}"
+        assert [row.id for row in db.exec(select(RenderJob))] == [job]
+
+
+class TestStoredDocuments:
     def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
         document = store_document(data_dir, programme_id=register["p"])
         job = store_job(data_dir / "oversight.db", programme_id=register["p"],

@@ -15,7 +15,7 @@ import pytest
 from app.accounts.service import SignedInUser
 from app.config import Settings
 from app.db import make_engine
-from app.models import Classification, JobState, RenderJob, Role, utcnow
+from app.models import Classification, DocumentKind, JobState, RenderJob, Role, utcnow
 from app.reports import jobs
 from app.reports.worker import EXIT_OUT_OF_MEMORY, run_capped
 from tests.conftest import sqlite_url, system_session
@@ -171,6 +171,30 @@ class TestStates:
         assert (row.state, row.attempts, row.section, row.error) == \
             (JobState.QUEUED, 2, jobs.WAITING, "")
         assert row.requested_by_name == "Clerk"
+
+
+def test_the_same_document_under_way_is_found_by_kind_subject_and_clearance(empty_db, register):
+    restricted = Classification.RESTRICTED
+    brief = {"programme_id": register["p"], "clearance": restricted}
+    stale = utcnow() - timedelta(hours=1)
+    for other in ({"programme_id": register["x"]}, {"clearance": Classification.PUBLIC},
+                  {"heartbeat_at": stale}, {"state": JobState.DONE}, {"state": JobState.FAILED}):
+        store_job(empty_db, **brief | other)
+    under_way = store_job(empty_db, **brief, state=JobState.RUNNING)
+    engine, session = system_session(empty_db)
+    with session:
+        def earlier(**other) -> int | None:
+            job = RenderJob(**{"kind": DocumentKind.BRIEF, **brief} | other,
+                            requested_by_name="Clerk", id=10**6)
+            found = jobs.earlier_alike(session, job, 300)
+            return found and found.id
+
+        assert earlier() == under_way
+        assert earlier(clearance=Classification.CONFIDENTIAL) is None
+        assert earlier(programme_id=register["x"], clearance=Classification.PUBLIC) is None
+        assert earlier(kind=DocumentKind.DOSSIER, programme_id=None,
+                       hearing_id=register["h"]) is None
+    engine.dispose()
 
 
 def test_starting_a_worker_leaves_no_process_behind_in_the_app_worker(engine, data_dir):
