@@ -107,6 +107,11 @@ class DocumentsPanel:
     chosen: str
     errors: dict[str, str] = field(default_factory=dict)
 
+    def may_make_again(self, document: Document) -> bool:
+        """Whether the reader may ask for `document` anew, for the clearance it was made for
+        (not if that is now above their own, or below the programme's or hearing's marking)."""
+        return any(value == document.clearance.name.lower() for value, _label in self.clearances)
+
 
 def documents_panel(session: Session, viewer: Viewer, timeout_seconds: int, *,
                     programme: Programme | None = None, hearing: Hearing | None = None,

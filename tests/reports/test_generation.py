@@ -3,6 +3,7 @@ processes, followed on the job page, and read back from the stored PDF with pypd
 
 import hashlib
 import io
+import re
 import stat
 import time
 
@@ -22,6 +23,16 @@ from tests.reports.jobs_world import (
 def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(
         io.BytesIO(pdf)).pages).split())
+
+
+def make_again_form(page: str) -> dict[str, str] | None:
+    """The action and clearance of the first Make again form on a page, or None."""
+    for form in re.finditer(r'<form method="post" action="([^"]+)" class="inline">(.*?)</form>',
+                            page, re.S):
+        if "Make again" in form.group(2):
+            clearance = re.search(r'name="clearance" value="([^"]+)"', form.group(2))
+            return {"action": form.group(1), "clearance": clearance.group(1)}
+    return None
 
 
 @pytest.fixture
@@ -67,6 +78,20 @@ class TestBrief:
         assert document.sha256[:12] in page
         assert f'href="/documents/{document.id}/download"' in page
         assert "Generate brief (PDF)" not in page  # an MP reads and downloads only
+        assert "Make again" not in page
+
+    def test_staff_make_a_stored_brief_again_for_the_clearance_it_was_made_for(
+            self, live, register, client_for, db, restricted_brief):
+        staff = client_for(live, "staff")
+        form = make_again_form(staff.get(f"/programmes/{register['p']}").text)
+        assert form["action"] == f"/programmes/{register['p']}/briefs"
+        assert form["clearance"] == "restricted"
+        block = until_finished(staff, job_path(staff.post(
+            form["action"], data={"clearance": form["clearance"]})))
+        assert "marked RESTRICTED" in block
+        documents = db.exec(select(Document)).all()
+        assert len(documents) == 2
+        assert {d.clearance for d in documents} == {Classification.RESTRICTED}
 
     def test_a_public_reader_neither_sees_nor_downloads_a_restricted_brief(
             self, live, register, client_for, db, restricted_brief):
@@ -183,6 +208,17 @@ class TestAskingTwice:
 
 
 class TestStoredDocuments:
+    def test_make_again_is_offered_only_for_a_clearance_the_reader_may_ask_for(
+            self, live, register, client_for, data_dir):
+        # Marked PUBLIC (all it included), but made for confidential clearance.
+        store_document(data_dir, programme_id=register["p"],
+                       clearance=Classification.CONFIDENTIAL)
+        page = client_for(live, "staff_public").get(f"/programmes/{register['p']}").text
+        assert "Download<span" in page and make_again_form(page) is None
+        page = client_for(live, "staff").get(f"/programmes/{register['p']}").text
+        assert make_again_form(page) == {"action": f"/programmes/{register['p']}/briefs",
+                                         "clearance": "confidential"}
+
     def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
         document = store_document(data_dir, programme_id=register["p"])
         job = store_job(data_dir / "oversight.db", programme_id=register["p"],
