@@ -79,6 +79,10 @@ class Settings(BaseSettings):
         default=2, ge=1, le=32,
         description="Processes that lay out the parts of one dossier in parallel.",
     )
+    render_jobs: int = Field(
+        default=1, ge=1, le=32,
+        description="Briefs and dossiers made at once across all app workers; more wait.",
+    )
 
     @model_validator(mode="after")
     def _known_jurisdiction(self) -> "Settings":

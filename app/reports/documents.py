@@ -20,9 +20,13 @@ _PLACED = "documents_placed"
 
 
 class DocumentStore:
-    """The directory the PDFs live in, outside the static files. A file is written aside and
-    moved into place only once its record is flushed; if the transaction then rolls back, the
-    session removes it again, so no file is left without its record."""
+    """The directory the PDFs live in (0700, each file 0600), outside the static files. A file
+    is written aside and moved into place only once its record is flushed; if the transaction
+    then rolls back, the session removes it again. A process killed between the move and the
+    commit (or while writing aside) still leaves a file without a record (or a `.part` file):
+    never listed nor served, since every read goes through a record, only space taken. Such
+    files are those whose name no `document.stored_name` holds; they may be deleted by hand
+    while no document is being made."""
 
     def __init__(self, data_dir: Path):
         self.directory = Path(data_dir) / "documents"

@@ -29,11 +29,13 @@ if TYPE_CHECKING:  # the worker's supervisor has no use for the accounts code
 
 JOBS = RenderJob.__table__
 WAITING = "Waiting for a worker process to start"
+WAITING_TURN = "Waiting for another document to finish"
 # A queued or running job whose heartbeat is older than the time limit and this grace was
 # interrupted: a live worker beats every few seconds, and stops a job at the time limit.
 GRACE = timedelta(seconds=60)
 INTERRUPTED = "interrupted: the server stopped while it was running"
 NEVER_STARTED = "interrupted: the server stopped before a worker process could start it"
+START_SECONDS = 30  # for the process that starts the supervisor and exits
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,29 @@ def active_jobs(session: Session, timeout_seconds: int, *, programme_id: int | N
     rows = session.exec(
         select(RenderJob.id, RenderJob.state, RenderJob.clearance, RenderJob.requested_by_name,
                RenderJob.created_at)
-        .where(subject, RenderJob.state.in_([JobState.QUEUED, JobState.RUNNING]),
-               RenderJob.heartbeat_at >= _stale_before(timeout_seconds, utcnow()))
+        .where(subject, _under_way(JOBS, [JobState.QUEUED, JobState.RUNNING], timeout_seconds))
         .order_by(RenderJob.id.desc())
     ).all()
     return [ActiveJob(*row) for row in rows]
+
+
+def earlier_alike(session: Session, job: RenderJob, timeout_seconds: int) -> RenderJob | None:
+    """A job asked for before `job` and still under way (not interrupted) that makes the same
+    document: the same kind, programme or hearing, and clearance."""
+    return session.exec(
+        select(RenderJob).where(
+            RenderJob.id < job.id, RenderJob.kind == job.kind,
+            RenderJob.programme_id == job.programme_id, RenderJob.hearing_id == job.hearing_id,
+            RenderJob.clearance == job.clearance,
+            _under_way(JOBS, [JobState.QUEUED, JobState.RUNNING], timeout_seconds))
+        .order_by(RenderJob.id)
+    ).first()
+
+
+def _under_way(table: sa.Table, states: list[JobState], timeout_seconds: int):
+    """Rows of `table` in one of `states` whose worker is still heard from."""
+    return sa.and_(table.c.state.in_([state.value for state in states]),
+                   table.c.heartbeat_at >= _stale_before(timeout_seconds, utcnow()))
 
 
 def retry(session: Session, job: RenderJob, requester: "SignedInUser",
@@ -158,29 +178,52 @@ def start_worker(settings: Settings, engine: Engine, job_id: int) -> None:
     try:
         logs.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(logs / f"render-job-{job_id}.log", "ab") as log:
-            # Its own session: neither a signal to the app's process group nor the app worker
-            # stopping ends it. Python reaps it when it next starts a process.
-            subprocess.Popen(
-                [sys.executable, "-m", "app.reports.worker", "supervise", str(job_id)],
+            # `start` forks the supervisor into its own session and exits at once (reaped here,
+            # so no zombie is left in this app worker): neither a signal to the app's process
+            # group nor the app worker stopping ends the supervisor.
+            status = subprocess.run(
+                [sys.executable, "-m", "app.reports.worker", "start", str(job_id)],
                 start_new_session=True, env=worker_environment(settings),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                timeout=START_SECONDS).returncode
     except OSError as exc:
         fail(engine, job_id, None, f"could not start a worker process ({exc.strerror or exc})")
+    except subprocess.TimeoutExpired:
+        fail(engine, job_id, None, "could not start a worker process (it did not start in time)")
+    else:
+        if status != 0:
+            fail(engine, job_id, None, f"could not start a worker process (exit status {status})")
 
 
 # --- the worker's side ----------------------------------------------------------------------
 
-def claim(engine: Engine, job_id: int) -> int | None:
-    """Take a queued job for this worker: the attempt it is now running, or None if another
-    worker took it first (or it is not queued)."""
-    now = utcnow()
+def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int | None:
+    """Take a queued job for this worker if fewer than `limit` jobs are running (not counting
+    interrupted ones): the attempt it is now running, or None if the others leave no room, or
+    another worker took it first (or it is not queued).
+
+    The count and the change are one UPDATE, so two workers cannot both see room for one more
+    and both start: SQLite takes its one write lock before the statement reads anything, so
+    such UPDATEs run one after the other, each counting what the last one committed.
+    PostgreSQL would not (at READ COMMITTED each UPDATE counts what was committed before it
+    began); there, take a lock first, e.g. pg_advisory_xact_lock on a constant, in the same
+    transaction."""
+    others = JOBS.alias("others")
+    running = (sa.select(sa.func.count()).select_from(others)
+               .where(_under_way(others, [JobState.RUNNING], timeout_seconds))
+               .scalar_subquery())
     with engine.begin() as connection:
         taken = connection.execute(
-            sa.update(JOBS).where(JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value)
-            .values(state=JobState.RUNNING.value, started_at=now, heartbeat_at=now,
-                    section="Starting")).rowcount
+            sa.update(JOBS).where(JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value,
+                                  running < limit)
+            .values(state=JobState.RUNNING.value, section="Starting")).rowcount
         if taken != 1:
             return None
+        # Stamped once this transaction holds the write lock, so after the end of the job
+        # that made room (its UPDATE may have waited for that job's commit).
+        now = utcnow()
+        connection.execute(sa.update(JOBS).where(JOBS.c.id == job_id).values(
+            started_at=now, heartbeat_at=now))
         return connection.execute(
             sa.select(JOBS.c.attempts).where(JOBS.c.id == job_id)).scalar_one()
 
@@ -197,6 +240,15 @@ def report_progress(engine: Engine, job_id: int, attempt: int, done: int, total:
         connection.execute(sa.update(JOBS).where(_running(job_id, attempt)).values(
             progress_done=max(0, done), progress_total=max(0, total), section=section[:500],
             heartbeat_at=utcnow()))
+
+
+def wait_turn(engine: Engine, job_id: int) -> bool:
+    """Say that the queued job waits for another to finish, and keep it from counting as
+    interrupted while it does; False once it is no longer queued (taken, failed, removed)."""
+    with engine.begin() as connection:
+        return connection.execute(
+            sa.update(JOBS).where(JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value)
+            .values(section=WAITING_TURN, heartbeat_at=utcnow())).rowcount == 1
 
 
 def beat(engine: Engine, job_id: int, attempt: int) -> None:

@@ -11,6 +11,7 @@ from app.db import SessionDep
 from app.errors import NotFound, ValidationFailed
 from app.hearings.service import get_hearing
 from app.models import DocumentKind, Hearing, JobState, Programme
+from app.programmes.service import get_programme
 from app.reports import jobs, service
 from app.reports.documents import DocumentStore, download_disposition, get_document
 from app.templating import is_htmx, render
@@ -22,7 +23,7 @@ router = APIRouter(dependencies=AUTHENTICATED)
 @router.post("/programmes/{programme_id}/briefs", name="brief_request")
 def brief_request(request: Request, programme_id: RecordId, session: SessionDep,
                   editor: EditorDep, submitted: FormDep):
-    programme = service.get_programme(session, programme_id)
+    programme = get_programme(session, programme_id)
     return _ask(request, session, editor, submitted, programme=programme)
 
 
@@ -35,19 +36,23 @@ def dossier_request(request: Request, hearing_id: RecordId, session: SessionDep,
 
 def _ask(request: Request, session, editor, submitted, *, programme: Programme | None = None,
          hearing: Hearing | None = None):
-    """Queue the job and start its worker; or the form again with the reason next to it."""
+    """Queue the job and start its worker, or send the requester on to the job already making
+    the same document; or the form again with the reason next to it."""
     chosen = submitted.get("clearance")
+    timeout = _timeout(request)
     try:
-        job = (service.request_brief(session, editor, programme, chosen) if programme
-               else service.request_dossier(session, editor, hearing, chosen))
+        asked = (service.request_brief(session, editor, programme, chosen, timeout) if programme
+                 else service.request_dossier(session, editor, hearing, chosen, timeout))
     except ValidationFailed as exc:
         panel = service.documents_panel(
-            session, editor, _timeout(request), programme=programme, hearing=hearing,
+            session, editor, timeout, programme=programme, hearing=hearing,
             chosen=str(chosen or ""), errors=exc.errors)
         return render(request, "reports/request.html", {
             "panel": panel, "programme": programme, "hearing": hearing,
         }, status_code=422)
-    return _start(request, session, job.id)
+    if not asked.new:
+        return RedirectResponse(f"/documents/jobs/{asked.job_id}", status_code=303)
+    return _start(request, session, asked.job_id)
 
 
 def _start(request: Request, session, job_id: int) -> RedirectResponse:
@@ -82,7 +87,7 @@ def _subject(session, job) -> Programme | Hearing | None:
     """The programme or hearing the job is for, if the reader may still see it."""
     try:
         if job.kind is DocumentKind.BRIEF:
-            return service.get_programme(session, job.programme_id or 0)
+            return get_programme(session, job.programme_id or 0)
         return get_hearing(session, job.hearing_id or 0)
     except NotFound:
         return None

@@ -5,17 +5,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.accounts.service import Viewer
 from app.clearance import reader_clearance, set_reader_clearance
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.forms import marking_choices
 from app.models import (
     Classification, Document, DocumentKind, Hearing, Programme, RenderJob,
 )
 from app.reports.documents import documents_of
-from app.reports.jobs import WAITING, ActiveJob, active_jobs
+from app.reports.jobs import WAITING, ActiveJob, active_jobs, earlier_alike
 from app.reports.subjects import agenda_refusal
 
 
@@ -31,14 +31,6 @@ def reading_at(session: Session, clearance: Classification) -> Iterator[Session]
         set_reader_clearance(session, saved)
 
 
-def get_programme(session: Session, programme_id: int) -> Programme:
-    """The programme alone (a brief reads the rest itself), or NotFound."""
-    programme = session.exec(select(Programme).where(Programme.id == programme_id)).first()
-    if programme is None:
-        raise NotFound("Programme")
-    return programme
-
-
 def chosen_clearance(value: object, floor: Classification, ceiling: Classification
                      ) -> Classification:
     """The clearance picked on the form: at least the marking of the programme or hearing (a
@@ -52,15 +44,24 @@ def chosen_clearance(value: object, floor: Classification, ceiling: Classificati
     return level
 
 
-def request_brief(session: Session, viewer: Viewer, programme: Programme,
-                  chosen: object) -> RenderJob:
+@dataclass(frozen=True)
+class Asked:
+    """What a request for a document led to."""
+
+    job_id: int
+    new: bool  # False: the same document was already being made, and this is its job
+
+
+def request_brief(session: Session, viewer: Viewer, programme: Programme, chosen: object,
+                  timeout_seconds: int) -> Asked:
     """A job for the programme's brief at the chosen clearance, or ValidationFailed."""
     clearance = chosen_clearance(chosen, programme.classification, viewer.user.clearance)
-    return _queue(session, viewer, DocumentKind.BRIEF, clearance, programme_id=programme.id)
+    return _queue(session, viewer, DocumentKind.BRIEF, clearance, timeout_seconds,
+                  programme_id=programme.id)
 
 
-def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
-                    chosen: object) -> RenderJob:
+def request_dossier(session: Session, viewer: Viewer, hearing: Hearing, chosen: object,
+                    timeout_seconds: int) -> Asked:
     """A job for the hearing's dossier at the chosen clearance, or ValidationFailed, also when
     there would be nothing in it (checked here, so no worker is started for a document that
     cannot be made)."""
@@ -69,17 +70,28 @@ def request_dossier(session: Session, viewer: Viewer, hearing: Hearing,
         refusal = agenda_refusal(session, hearing)
     if refusal:
         raise ValidationFailed({"document": refusal})
-    return _queue(session, viewer, DocumentKind.DOSSIER, clearance, hearing_id=hearing.id)
+    return _queue(session, viewer, DocumentKind.DOSSIER, clearance, timeout_seconds,
+                  hearing_id=hearing.id)
 
 
 def _queue(session: Session, viewer: Viewer, kind: DocumentKind, clearance: Classification,
-           **subject: int) -> RenderJob:
+           timeout_seconds: int, **subject: int) -> Asked:
+    """A new job; or, while the same document is already being made, that job (a second
+    press of the button, or two people at once). The row is written before looking for an
+    earlier one: SQLite lets one writer in at a time, so of two requests at once the later
+    sees the earlier and takes it back. (PostgreSQL at READ COMMITTED would let both stay: it
+    would need a lock or a partial unique index.)"""
     job = RenderJob(kind=kind, clearance=clearance, classification=clearance,
                     requested_by_id=viewer.user.id, requested_by_name=viewer.user.name,
                     section=WAITING, **subject)
     session.add(job)
     session.flush()
-    return job
+    earlier = earlier_alike(session, job, timeout_seconds)
+    if earlier is None:
+        return Asked(job.id, new=True)
+    session.delete(job)
+    session.flush()
+    return Asked(earlier.id, new=False)
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,11 @@ class DocumentsPanel:
     clearances: list[tuple[str, str]]
     chosen: str
     errors: dict[str, str] = field(default_factory=dict)
+
+    def may_make_again(self, document: Document) -> bool:
+        """Whether the reader may ask for `document` anew, for the clearance it was made for
+        (not if that is now above their own, or below the programme's or hearing's marking)."""
+        return any(value == document.clearance.name.lower() for value, _label in self.clearances)
 
 
 def documents_panel(session: Session, viewer: Viewer, timeout_seconds: int, *,

@@ -1,5 +1,6 @@
 """The worker processes that generate a brief or dossier, away from every web worker.
 
+    python -m app.reports.worker start JOB           starts `supervise` detached, exits at once
     python -m app.reports.worker supervise JOB       claims the job, runs `render` under caps
     python -m app.reports.worker render JOB ATTEMPT  generates and stores the document
 
@@ -21,10 +22,21 @@ import traceback
 # the database, so the supervisor says it.
 EXIT_OUT_OF_MEMORY = 86
 BEAT_SECONDS = 5
+POLL_SECONDS = 1  # how often a job waiting for its turn asks again
 CRASH_SIGNALS = {signal.SIGABRT, signal.SIGTRAP, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL}
 # A failure while the process's address space was this close to its limit counts as running out
 # of memory, whatever a library called it (a failed mmap surfaces as ImportError, SystemError...).
 NEAR_LIMIT = 0.85
+
+
+def start(job_id: int) -> int:
+    """Run the supervisor in a child of this process, in its own session, and return at once:
+    the app worker that started this process reaps it straight away, and the supervisor, left
+    without a parent, is reaped by init when it ends, never a zombie of a web worker."""
+    if os.fork() > 0:
+        return 0
+    os.setsid()
+    return supervise(job_id)
 
 
 def supervise(job_id: int) -> int:
@@ -35,7 +47,7 @@ def supervise(job_id: int) -> int:
     settings = Settings()
     engine = make_engine(settings.resolved_database_url)
     try:
-        attempt = jobs.claim(engine, job_id)
+        attempt = _claim_in_turn(engine, job_id, settings)
         if attempt is None:
             return 0  # another worker took it, or it is no longer queued
         command = [sys.executable, "-m", "app.reports.worker", "render", str(job_id),
@@ -47,6 +59,24 @@ def supervise(job_id: int) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def _claim_in_turn(engine, job_id: int, settings) -> int | None:
+    """Claim the job as soon as fewer than OVERSIGHT_RENDER_JOBS are running, beating while it
+    waits; None if it stops being queued meanwhile."""
+    from app.reports import jobs
+
+    beaten = None
+    while True:
+        attempt = jobs.claim(engine, job_id, settings.render_jobs,
+                             settings.render_timeout_seconds)
+        if attempt is not None:
+            return attempt
+        if beaten is None or time.monotonic() - beaten >= BEAT_SECONDS:
+            if not jobs.wait_turn(engine, job_id):
+                return None
+            beaten = time.monotonic()
+        time.sleep(POLL_SECONDS)
 
 
 def run_capped(command: list[str], memory_mb: int, timeout_seconds: int, beat) -> str | None:
@@ -102,15 +132,14 @@ def render(job_id: int, attempt: int) -> int:
     from app.reports.generate import generate
 
     settings = Settings()
-    # A backstop: should the supervisor itself be killed, this process still ends.
-    signal.alarm(settings.render_timeout_seconds + 30)
+    backstop(settings.render_timeout_seconds + 30)
     engine = make_engine(settings.resolved_database_url)
     try:
         try:
             cause = generate(settings, engine, job_id, attempt)
         except Exception as exc:
             if out_of_memory(exc):
-                raise MemoryError from exc
+                raise  # main() logs it and exits saying so
             traceback.print_exc()  # to the job's log, for whoever looks into it
             cause = f"failed: {type(exc).__name__}: {str(exc)[:300]}"
         if cause:
@@ -118,6 +147,16 @@ def render(job_id: int, attempt: int) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def backstop(seconds: int) -> None:
+    """Should the supervisor itself be killed, this process still ends after `seconds`, and
+    with it the layout processes it forked: it leads its own process group (run_capped starts
+    it so), and the alarm kills that whole group. Started any other way (by hand, from a
+    shell), it ends only itself, never the group it was started in."""
+    if os.getpgrp() == os.getpid():
+        signal.signal(signal.SIGALRM, lambda _signum, _frame: os.killpg(0, signal.SIGKILL))
+    signal.alarm(seconds)
 
 
 def out_of_memory(exc: BaseException) -> bool:
@@ -144,19 +183,29 @@ def _near_memory_limit() -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "supervise" and argv[1].isdigit():
-        return supervise(int(argv[1]))
+    if len(argv) == 2 and argv[0] in ("start", "supervise") and argv[1].isdigit():
+        return (start if argv[0] == "start" else supervise)(int(argv[1]))
     if len(argv) == 3 and argv[0] == "render" and argv[1].isdigit() and argv[2].isdigit():
         try:
             return render(int(argv[1]), int(argv[2]))
         except BaseException as exc:
             if isinstance(exc, SystemExit):
                 raise
-            if isinstance(exc, MemoryError) or out_of_memory(exc):
+            if out_of_memory(exc):
+                _log_traceback()
                 os._exit(EXIT_OUT_OF_MEMORY)  # nothing more can be done safely
             raise
     print(__doc__, file=sys.stderr)
     return 2
+
+
+def _log_traceback() -> None:
+    """The traceback to the job's log, if there is memory enough left to write it."""
+    try:
+        traceback.print_exc()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001 - the exit code still says what happened
+        pass
 
 
 if __name__ == "__main__":

@@ -24,15 +24,17 @@ def one_page_pdf(title: str) -> bytes:
 
 def store_document(data_dir: Path, *, programme_id: int | None = None,
                    hearing_id: int | None = None, title: str = "Brief: a test",
-                   classification: Classification = Classification.PUBLIC) -> int:
-    """A stored document with its file, as a worker would leave it (its audit event included)."""
+                   classification: Classification = Classification.PUBLIC,
+                   clearance: Classification | None = None) -> int:
+    """A stored document with its file, as a worker would leave it (its audit event included);
+    made for `clearance` (its marking unless given)."""
     pdf = one_page_pdf(title)
     engine, session = system_session(data_dir / "oversight.db")
     with session:
         document = add_document(session, DocumentStore(data_dir), Document(
             kind=DocumentKind.BRIEF if hearing_id is None else DocumentKind.DOSSIER,
             title=title, programme_id=programme_id, hearing_id=hearing_id,
-            clearance=classification, classification=classification, parameters={},
+            clearance=clearance or classification, classification=classification, parameters={},
             sha256=hashlib.sha256(pdf).hexdigest(), page_count=1, size_bytes=len(pdf),
             stored_name=new_stored_name(), created_by_name="Test Clerk", render_seconds=0.1,
             parts_rendered=1, parts_cached=0), pdf)

@@ -3,21 +3,36 @@ processes, followed on the job page, and read back from the stored PDF with pypd
 
 import hashlib
 import io
+import re
+import stat
+import time
 
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
 from app.models import Classification, Document, JobState, RenderJob
+from app.reports.jobs import WAITING_TURN
+from tests.conftest import LiveServer
 from tests.reports.factories import store_document, store_job
 from tests.reports.jobs_world import (
-    TITLE, download_path, job_path, until_finished,
+    POLL_SECONDS, POLLS, TITLE, download_path, job_path, render_settings, until_finished,
 )
 
 
 def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(
         io.BytesIO(pdf)).pages).split())
+
+
+def make_again_form(page: str) -> dict[str, str] | None:
+    """The action and clearance of the first Make again form on a page, or None."""
+    for form in re.finditer(r'<form method="post" action="([^"]+)" class="inline">(.*?)</form>',
+                            page, re.S):
+        if "Make again" in form.group(2):
+            clearance = re.search(r'name="clearance" value="([^"]+)"', form.group(2))
+            return {"action": form.group(1), "clearance": clearance.group(1)}
+    return None
 
 
 @pytest.fixture
@@ -45,8 +60,11 @@ class TestBrief:
         pdf = response.content
         assert len(PdfReader(io.BytesIO(pdf)).pages) == document.page_count
         assert hashlib.sha256(pdf).hexdigest() == document.sha256
-        stored = (data_dir / "documents" / document.stored_name).read_bytes()
-        assert hashlib.sha256(stored).hexdigest() == document.sha256
+        stored = data_dir / "documents" / document.stored_name
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == document.sha256
+        # Only the account that runs the service reads what is stored.
+        assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+        assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
         assert TITLE in pdf_text(pdf)
         assert (document.classification, document.clearance) == (Classification.RESTRICTED,
                                                                  Classification.RESTRICTED)
@@ -60,6 +78,20 @@ class TestBrief:
         assert document.sha256[:12] in page
         assert f'href="/documents/{document.id}/download"' in page
         assert "Generate brief (PDF)" not in page  # an MP reads and downloads only
+        assert "Make again" not in page
+
+    def test_staff_make_a_stored_brief_again_for_the_clearance_it_was_made_for(
+            self, live, register, client_for, db, restricted_brief):
+        staff = client_for(live, "staff")
+        form = make_again_form(staff.get(f"/programmes/{register['p']}").text)
+        assert form["action"] == f"/programmes/{register['p']}/briefs"
+        assert form["clearance"] == "restricted"
+        block = until_finished(staff, job_path(staff.post(
+            form["action"], data={"clearance": form["clearance"]})))
+        assert "marked RESTRICTED" in block
+        documents = db.exec(select(Document)).all()
+        assert len(documents) == 2
+        assert {d.clearance for d in documents} == {Classification.RESTRICTED}
 
     def test_a_public_reader_neither_sees_nor_downloads_a_restricted_brief(
             self, live, register, client_for, db, restricted_brief):
@@ -129,7 +161,64 @@ class TestDossier:
         assert document.sha256[:12] in page
 
 
+class TestOneAtATime:
+    def test_two_documents_asked_for_at_once_are_made_one_after_the_other(
+            self, data_dir, register, client_for, db):
+        with LiveServer(render_settings(data_dir, render_jobs=1)) as server:
+            staff = client_for(server, "staff")
+            paths = [job_path(staff.post(f"/programmes/{register['p']}/briefs",
+                                         data={"clearance": "public"})),
+                     job_path(staff.post(f"/hearings/{register['h']}/dossiers",
+                                         data={"clearance": "public"}))]
+            waited, blocks = False, {}
+            for _ in range(POLLS):
+                for path in set(paths) - set(blocks):
+                    block = staff.get(path, headers={"HX-Request": "true"}).text
+                    waited = waited or WAITING_TURN in block
+                    if "is ready" in block or "could not be made" in block:
+                        blocks[path] = block
+                if len(blocks) == 2:
+                    break
+                time.sleep(POLL_SECONDS / 2)
+        assert all("is ready" in block for block in blocks.values()), blocks
+        assert waited  # the one that had to wait said so on its page
+        db.expire_all()
+        first, second = sorted(db.exec(select(RenderJob)).all(), key=lambda j: j.started_at)
+        assert first.state is second.state is JobState.DONE
+        assert first.finished_at <= second.started_at
+
+
+class TestAskingTwice:
+    def test_asking_again_while_the_brief_is_being_made_goes_to_its_job(
+            self, live, register, client_for, db):
+        staff = client_for(live, "staff")
+        ask = {"clearance": "public"}
+        path = job_path(staff.post(f"/programmes/{register['p']}/briefs", data=ask))
+        assert job_path(staff.post(f"/programmes/{register['p']}/briefs", data=ask)) == path
+        assert "The brief is ready" in until_finished(staff, path)
+        assert len(db.exec(select(RenderJob)).all()) == 1
+
+    def test_a_dossier_waiting_to_start_is_the_one_a_second_request_gets(
+            self, live, register, client_for, empty_db, db):
+        job = store_job(empty_db, hearing_id=register["h"], clearance=Classification.RESTRICTED)
+        response = client_for(live, "staff").post(f"/hearings/{register['h']}/dossiers",
+                                                  data={"clearance": "restricted"})
+        assert job_path(response) == f"/documents/jobs/{job}"
+        assert [row.id for row in db.exec(select(RenderJob))] == [job]
+
+
 class TestStoredDocuments:
+    def test_make_again_is_offered_only_for_a_clearance_the_reader_may_ask_for(
+            self, live, register, client_for, data_dir):
+        # Marked PUBLIC (all it included), but made for confidential clearance.
+        store_document(data_dir, programme_id=register["p"],
+                       clearance=Classification.CONFIDENTIAL)
+        page = client_for(live, "staff_public").get(f"/programmes/{register['p']}").text
+        assert "Download<span" in page and make_again_form(page) is None
+        page = client_for(live, "staff").get(f"/programmes/{register['p']}").text
+        assert make_again_form(page) == {"action": f"/programmes/{register['p']}/briefs",
+                                         "clearance": "confidential"}
+
     def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
         document = store_document(data_dir, programme_id=register["p"])
         job = store_job(data_dir / "oversight.db", programme_id=register["p"],

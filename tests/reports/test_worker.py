@@ -1,10 +1,13 @@
 """The worker's supervisor and the job's states, with real processes: a render is stopped at its
-time limit with every process it started, a death is reported with its cause, a job is taken
-by one worker only, and a late worker cannot overwrite a retried job."""
+time limit with every process it started (by the supervisor, or by its own backstop), a death
+is reported with its cause, starting a worker leaves no zombie in the app worker, a job is
+taken by one worker only, and a late worker cannot overwrite a retried job."""
 
 import os
+import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,9 @@ import pytest
 from app.accounts.service import SignedInUser
 from app.config import Settings
 from app.db import make_engine
-from app.models import Classification, JobState, RenderJob, Role
+from app.models import Classification, DocumentKind, JobState, RenderJob, Role, utcnow
 from app.reports import jobs
-from app.reports.worker import run_capped
+from app.reports.worker import EXIT_OUT_OF_MEMORY, run_capped
 from tests.conftest import sqlite_url, system_session
 from tests.reports.factories import store_job
 
@@ -33,22 +36,51 @@ def alive(pid: int) -> bool:
         return stat.read().split(") ", 1)[1][0] != "Z"
 
 
+def children_of(pid: int) -> set[int]:
+    """Every process whose parent is `pid`, zombies included."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    for _ in range(100):  # the kill is sent; give the kernel a moment to deliver it
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# Like a layout pool: the render process starts a child, and both would sleep on.
+START_GRANDCHILD = (
+    "import subprocess, sys, time\n"
+    "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+    "open({pid_file!r}, 'w').write(str(p.pid))\n")
+
+
 class TestCaps:
     def test_a_render_past_its_time_limit_is_stopped_with_the_processes_it_started(
             self, tmp_path: Path):
         pid_file = tmp_path / "grandchild"
-        # Like a layout pool: the render process starts a child, and both would sleep on.
-        code = ("import subprocess, sys, time; "
-                "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
-                f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(120)")
+        code = START_GRANDCHILD.format(pid_file=str(pid_file)) + "time.sleep(120)"
         cause = run_capped(python(code), 1536, 2, beat=lambda: None)
         assert cause == "took longer than 2 s and was stopped"
-        grandchild = int(pid_file.read_text())
-        for _ in range(100):  # the kill is sent; give the kernel a moment to deliver it
-            if not alive(grandchild):
-                break
-            time.sleep(0.05)
-        assert not alive(grandchild)
+        assert gone(int(pid_file.read_text()))
+
+    def test_the_render_backstop_ends_the_processes_it_started_if_the_supervisor_cannot(
+            self, tmp_path: Path):
+        pid_file = tmp_path / "grandchild"
+        code = (START_GRANDCHILD.format(pid_file=str(pid_file))
+                + "from app.reports.worker import backstop\nbackstop(1)\ntime.sleep(120)")
+        cause = run_capped(python(code), 1536, 60, beat=lambda: None)
+        assert cause.startswith("stopped unexpectedly (killed by signal SIGKILL")
+        assert gone(int(pid_file.read_text()))
 
     def test_a_render_that_exits_with_an_error_is_reported_with_its_exit_status(self):
         assert run_capped(python("import sys; sys.exit(3)"), 1536, 60, beat=lambda: None) == \
@@ -59,6 +91,16 @@ class TestCaps:
                            700, 60, beat=lambda: None)
         assert cause == ("stopped unexpectedly (killed by signal SIGKILL; it may have run out "
                          "of memory, limit 700 MB)")
+
+    def test_a_render_out_of_memory_logs_its_traceback_and_exits_saying_so(self):
+        code = ("from app.reports import worker\n"
+                "def render(job_id, attempt):\n"
+                "    raise MemoryError('no room for the annex')\n"
+                "worker.render = render\n"
+                "worker.main(['render', '1', '1'])\n")
+        ran = subprocess.run(python(code), capture_output=True, text=True, timeout=60)
+        assert ran.returncode == EXIT_OUT_OF_MEMORY
+        assert "Traceback" in ran.stderr and "MemoryError: no room for the annex" in ran.stderr
 
     def test_the_memory_limit_applies_to_the_render_process(self):
         code = ("import resource, sys; "
@@ -81,16 +123,38 @@ def job_row(db_path: Path, job_id: int) -> RenderJob:
     return job
 
 
+def claim(engine, job_id: int, limit: int = 1) -> int | None:
+    return jobs.claim(engine, job_id, limit, timeout_seconds=300)
+
+
 class TestStates:
     def test_a_queued_job_is_taken_by_one_worker_only(self, engine, empty_db):
         job = store_job(empty_db)
-        assert jobs.claim(engine, job) == 1
-        assert jobs.claim(engine, job) is None
+        assert claim(engine, job) == 1
+        assert claim(engine, job) is None
         assert job_row(empty_db, job).state is JobState.RUNNING
+
+    def test_a_job_waits_while_the_limit_of_jobs_is_running_and_says_so(self, engine, empty_db):
+        running = store_job(empty_db, state=JobState.RUNNING)
+        # Interrupted long ago: it no longer takes a place.
+        store_job(empty_db, state=JobState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=1))
+        job = store_job(empty_db, heartbeat_at=utcnow() - timedelta(seconds=300))
+        assert claim(engine, job) is None
+        assert jobs.wait_turn(engine, job)
+        row = job_row(empty_db, job)
+        assert (row.state, row.section) == (JobState.QUEUED, jobs.WAITING_TURN)
+        # Its beat keeps it from counting as interrupted (it would, 100 s on, without).
+        later = utcnow() + timedelta(seconds=100)
+        assert jobs.status_of(row, 300, now=later).state is JobState.QUEUED
+        assert claim(engine, job, limit=2) == 1  # room for two
+        assert jobs.fail(engine, running, 1, "stopped")
+        other = store_job(empty_db)
+        assert claim(engine, other, limit=2) == 1  # the failed job left room
+        assert not jobs.wait_turn(engine, job)  # taken: the waiting is over
 
     def test_a_late_worker_cannot_overwrite_a_retried_job(self, engine, empty_db):
         job = store_job(empty_db)
-        first = jobs.claim(engine, job)
+        first = claim(engine, job)
         assert jobs.fail(engine, job, first, "stopped unexpectedly (exit status 1)")
         clerk = SignedInUser(1, "clerk@test.example", "Clerk", Role.STAFF,
                              Classification.CONFIDENTIAL)
@@ -107,6 +171,37 @@ class TestStates:
         assert (row.state, row.attempts, row.section, row.error) == \
             (JobState.QUEUED, 2, jobs.WAITING, "")
         assert row.requested_by_name == "Clerk"
+
+
+def test_the_same_document_under_way_is_found_by_kind_subject_and_clearance(empty_db, register):
+    restricted = Classification.RESTRICTED
+    brief = {"programme_id": register["p"], "clearance": restricted}
+    stale = utcnow() - timedelta(hours=1)
+    for other in ({"programme_id": register["x"]}, {"clearance": Classification.PUBLIC},
+                  {"heartbeat_at": stale}, {"state": JobState.DONE}, {"state": JobState.FAILED}):
+        store_job(empty_db, **brief | other)
+    under_way = store_job(empty_db, **brief, state=JobState.RUNNING)
+    engine, session = system_session(empty_db)
+    with session:
+        def earlier(**other) -> int | None:
+            job = RenderJob(**{"kind": DocumentKind.BRIEF, **brief} | other,
+                            requested_by_name="Clerk", id=10**6)
+            found = jobs.earlier_alike(session, job, 300)
+            return found and found.id
+
+        assert earlier() == under_way
+        assert earlier(clearance=Classification.CONFIDENTIAL) is None
+        assert earlier(programme_id=register["x"], clearance=Classification.PUBLIC) is None
+        assert earlier(kind=DocumentKind.DOSSIER, programme_id=None,
+                       hearing_id=register["h"]) is None
+    engine.dispose()
+
+
+def test_starting_a_worker_leaves_no_process_behind_in_the_app_worker(engine, data_dir):
+    before = children_of(os.getpid())
+    # No such job: its supervisor starts, finds nothing to do and ends.
+    jobs.start_worker(Settings(data_dir=data_dir, database_url=str(engine.url)), engine, 999999)
+    assert children_of(os.getpid()) <= before  # neither the supervisor nor a zombie of it
 
 
 def test_the_worker_gets_the_apps_settings_but_not_its_secret(tmp_path):
