@@ -3,19 +3,16 @@ the PDF, then store it with its record and mark the job done in one transaction,
 who asked for it."""
 
 import time
-from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import clock
 from app.audit.recorder import Actor, set_actor
 from app.clearance import read_as_system, set_reader_clearance
 from app.config import Settings
 from app.errors import NotFound
 from app.models import Document, DocumentKind, Programme, RenderJob, User
 from app.reports import jobs
-from app.reports.cache import PartCache
 from app.reports.documents import DocumentStore, add_document, new_stored_name
 from app.reports.produce import Occasion, Produced, produce_brief, produce_dossier
 from app.reports.subjects import NothingToRender
@@ -25,12 +22,8 @@ def generate(settings: Settings, engine: Engine, job_id: int, attempt: int) -> s
     """Make and store the job's document; or the reason it cannot be made (other failures
     raise)."""
     job, email = _job(engine, job_id)
-    occasion = Occasion(
-        generated_by=f"{job.requested_by_name} <{email}>" if email else job.requested_by_name,
-        generated_at=datetime.now(UTC), today=clock.today(),
-        calendar=settings.working_calendar,
-        cache=PartCache(settings.data_dir / "cache" / "parts"),
-        processes=settings.render_processes)
+    occasion = Occasion.now(
+        settings, f"{job.requested_by_name} <{email}>" if email else job.requested_by_name)
 
     def progress(done: int, total: int, what: str) -> None:
         jobs.report_progress(engine, job_id, attempt, done, total, what)
