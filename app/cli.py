@@ -244,10 +244,10 @@ def dossier(
 
 def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: Path) -> None:
     import getpass
-    import os
-    import secrets
+
     from app.clearance import set_reader_clearance
     from app.errors import NotFound
+    from app.files import write_private
     from app.models import Classification
     from app.reports.produce import Occasion, produce_brief, produce_dossier
     from app.reports.subjects import NothingToRender, find_programme_id
@@ -270,14 +270,10 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
         except NothingToRender as exc:
             typer.echo(f"Refused: {exc.message}", err=True)
             raise typer.Exit(1) from None
-    aside = output.with_name(f".{output.name}.{secrets.token_hex(4)}")
     try:
         # Readable by its owner only, like the stored documents: it may be classified.
-        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
-            file.write(produced.pdf)
-        os.replace(aside, output)
+        write_private(output, [produced.pdf])
     except OSError as exc:
-        aside.unlink(missing_ok=True)
         typer.echo(f"Refused: cannot write {output}: {exc.strerror}.", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Wrote {output}: {produced.title}, {produced.page_count} page"

@@ -1,11 +1,10 @@
 """HTML routes for an inquiry's answer: the answer form (log, edit, fill from a pasted answer),
 removing the answer, its files (upload, download, delete) and the follow-up inquiry."""
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -15,17 +14,17 @@ from app.access import (
 )
 from app.clearance import sees_everything
 from app.db import SessionDep
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.forms import marking_choices, note_typed_markings, problems
 from app.inquiries import answers, attachments
 from app.inquiries.answer_form import AnswerForm, AttachmentInput, PasteReport
+from app.files import safe_filename
 from app.inquiries.attachments import AttachmentStore, UploadRefused
 from app.inquiries.follow_up import create_follow_up, unsatisfactory_items
 from app.inquiries.service import get_inquiry, state_of
 from app.models import Inquiry
 from app.templating import render
 
-log = logging.getLogger("oversight")
 router = APIRouter(dependencies=AUTHENTICATED)
 
 
@@ -116,7 +115,7 @@ def attachment_upload(request: Request, inquiry_id: RecordId, session: SessionDe
         try:
             attachment = attachments.add_attachment(
                 session, _store(request), answer, upload.file,
-                attachments.safe_filename(upload.filename),
+                safe_filename(upload.filename),
                 classification=typed.classification, is_annex=typed.is_annex,
                 limit_bytes=request.app.state.settings.max_upload_mb * 1024 * 1024,
             )
@@ -133,15 +132,8 @@ def attachment_upload(request: Request, inquiry_id: RecordId, session: SessionDe
 def attachment_download(request: Request, attachment_id: RecordId, session: SessionDep,
                         viewer: ViewerDep):
     attachment = attachments.get_attachment(session, attachment_id)
-    path = _store(request).path(attachment.stored_name)
-    if not path.is_file():
-        log.error("attachment %s has no file %s", attachment.id, path)
-        raise NotFound("Attachment file")
-    return FileResponse(path, media_type="application/pdf", headers={
-        "Content-Disposition": attachments.content_disposition(attachment.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-    })
+    return _store(request).download(attachment.stored_name, attachment.filename,
+                                    f"attachment {attachment.id}")
 
 
 @router.post("/attachments/{attachment_id}/delete", name="attachment_delete")

@@ -4,21 +4,17 @@ extracted for search; removed with its record, and never left behind by a failed
 
 import hashlib
 import logging
-import os
 import re
-import secrets
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from app.errors import NotFound, ValidationFailed
+from app.files import FileStore
 from app.models import Answer, Attachment, Classification, Inquiry
 
 log = logging.getLogger("oversight")
@@ -26,10 +22,7 @@ log = logging.getLogger("oversight")
 CHUNK_BYTES = 1024 * 1024
 # Enough for the text of a thousand dense pages; search needs no more.
 MAX_TEXT_CHARS = 2_000_000
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
-_REMOVE_ON_COMMIT = "attachments_remove_on_commit"
-_REMOVE_ON_ROLLBACK = "attachments_remove_on_rollback"
 
 
 class UploadRefused(ValidationFailed):
@@ -53,64 +46,31 @@ class PdfContent:
     text: str
 
 
-class AttachmentStore:
-    """The directory the files live in. Files are written under a temporary name and moved into
-    place only once their record is flushed; the session then removes them again if the
-    transaction is rolled back, and removes deleted records' files once it commits."""
+class AttachmentStore(FileStore):
+    """DATA_DIR/attachments: each answer file under a random name, kept and removed with its
+    record (app.files)."""
 
     def __init__(self, data_dir: Path):
-        self.directory = Path(data_dir) / "attachments"
-
-    def path(self, stored_name: str) -> Path:
-        if not _STORED_NAME.match(stored_name):  # never a path a stored value could steer
-            raise NotFound("Attachment file")
-        return self.directory / stored_name
+        super().__init__(data_dir, "attachments", what="Attachment file")
 
     def receive(self, stream: BinaryIO, limit_bytes: int) -> ReceivedFile:
-        """Copy an upload to a temporary file, counting; stop reading once past the limit."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = self.directory / f".upload-{secrets.token_hex(16)}.part"
+        """Copy an upload to a file aside, counting; stop reading once past the limit."""
         digest, size = hashlib.sha256(), 0
-        try:
-            with open(temporary, "xb") as out:
-                os.chmod(temporary, 0o600)
-                while chunk := stream.read(CHUNK_BYTES):
-                    size += len(chunk)
-                    if size > limit_bytes:
-                        raise UploadRefused(
-                            f"The file is larger than the limit of {_megabytes(limit_bytes)}. "
-                            "Upload a smaller copy (for example with the scans compressed), or "
-                            "split it into parts.")
-                    digest.update(chunk)
-                    out.write(chunk)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        return ReceivedFile(temporary, size, digest.hexdigest())
 
-    def keep(self, session: Session, received: ReceivedFile, stored_name: str) -> None:
-        """Move a received file into place for a flushed record."""
-        final = self.path(stored_name)
-        os.replace(received.path, final)
-        session.info.setdefault(_REMOVE_ON_ROLLBACK, []).append(final)
+        def counted() -> Iterator[bytes]:
+            nonlocal size
+            while chunk := stream.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > limit_bytes:
+                    raise UploadRefused(
+                        f"The file is larger than the limit of {_megabytes(limit_bytes)}. "
+                        "Upload a smaller copy (for example with the scans compressed), or "
+                        "split it into parts.")
+                digest.update(chunk)
+                yield chunk
 
-    def remove_after_commit(self, session: Session, stored_names: Iterable[str]) -> None:
-        session.info.setdefault(_REMOVE_ON_COMMIT, []).extend(
-            self.path(name) for name in stored_names)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    session.info.pop(_REMOVE_ON_ROLLBACK, None)
-    for path in session.info.pop(_REMOVE_ON_COMMIT, []):
-        path.unlink(missing_ok=True)
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_REMOVE_ON_COMMIT, None)
-    for path in session.info.pop(_REMOVE_ON_ROLLBACK, []):
-        path.unlink(missing_ok=True)
+        path = self.write_aside(counted())
+        return ReceivedFile(path, size, digest.hexdigest())
 
 
 def read_pdf(path: Path, filename: str) -> PdfContent:
@@ -166,23 +126,6 @@ def _text_of(reader) -> str:
     return "\n\n".join(p for p in pages if p)
 
 
-def safe_filename(name: str | None) -> str:
-    """The name the file had on the uploader's machine, for showing: no folders, no control
-    characters, at most 255 characters. Only ever shown or offered, never used as a path."""
-    # Browsers send a double quote in a file name as %22 (HTML's multipart encoding).
-    name = unicodedata.normalize("NFC", name or "").replace("%22", '"')
-    base = re.split(r"[\\/]", name)[-1]
-    base = " ".join(_UNSAFE.sub(" ", base).split())
-    return base[-255:] or "answer.pdf"
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with the file name, ASCII for old clients and UTF-8 for the others."""
-    name = filename if filename.lower().endswith(".pdf") else f"{filename}.pdf"
-    ascii_name = re.sub(r"[^A-Za-z0-9._() -]", "_", name)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def add_attachment(session: Session, store: AttachmentStore, answer: Answer, stream: BinaryIO,
                    filename: str, *, classification: Classification, is_annex: bool,
                    limit_bytes: int) -> Attachment:
@@ -193,7 +136,7 @@ def add_attachment(session: Session, store: AttachmentStore, answer: Answer, str
             raise UploadRefused(f"“{filename}” is empty. Choose the PDF file of the answer.")
         content = read_pdf(received.path, filename)
         attachment = Attachment(
-            answer_id=answer.id, filename=filename, stored_name=secrets.token_hex(16),
+            answer_id=answer.id, filename=filename, stored_name=store.new_name(),
             size_bytes=received.size_bytes, sha256=received.sha256,
             page_count=content.page_count, text=content.text, is_annex=is_annex,
             # A file of the answer is never marked lower than the answer.
@@ -201,7 +144,7 @@ def add_attachment(session: Session, store: AttachmentStore, answer: Answer, str
         )
         session.add(attachment)
         session.flush()
-        store.keep(session, received, attachment.stored_name)
+        store.keep(session, received.path, attachment.stored_name)
     finally:
         received.path.unlink(missing_ok=True)  # gone already once moved into place
     return attachment

@@ -1,11 +1,10 @@
 """Laid-out parts kept on disk by content: a brief whose HTML has not changed is not laid out
-again. Files live under DATA_DIR/cache/parts, are written aside and moved into place (so several
-workers can share the directory), and can be deleted at any time."""
+again. Files live under DATA_DIR/cache/parts, each written whole (app.files.write_private, so
+several workers can share the directory), and can be deleted at any time."""
 
-import os
-import secrets
 from pathlib import Path
 
+from app.files import write_private
 from app.reports.render import RenderedPart
 
 
@@ -26,12 +25,8 @@ class PartCache:
 
     def put(self, key: str, part: RenderedPart) -> None:
         pdf, meta = self._paths(key)
-        # Parts can hold classified content: readable by the service's user only.
+        # Parts can hold classified content: readable by the service's user only. The PDF
+        # first: a reader finds a part by its metadata file, which comes last.
         pdf.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # The PDF first: a reader finds a part by its metadata file, which comes last.
-        for path, body in ((pdf, part.pdf), (meta, part.meta_json().encode())):
-            aside = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-            descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(body)
-            os.replace(aside, path)
+        write_private(pdf, [part.pdf])
+        write_private(meta, [part.meta_json().encode()])

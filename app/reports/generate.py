@@ -13,7 +13,7 @@ from app.config import Settings
 from app.errors import NotFound
 from app.models import Document, DocumentKind, Programme, RenderJob, User
 from app.reports import jobs
-from app.reports.documents import DocumentStore, add_document, new_stored_name
+from app.reports.documents import DocumentStore, add_document
 from app.reports.produce import Occasion, Produced, produce_brief, produce_dossier
 from app.reports.subjects import NothingToRender
 
@@ -68,7 +68,7 @@ def _store(settings: Settings, engine: Engine, job: RenderJob, attempt: int,
             hearing_id=job.hearing_id, clearance=job.clearance,
             classification=produced.marking, parameters=parameters, sha256=produced.sha256,
             page_count=produced.page_count, size_bytes=len(produced.pdf),
-            stored_name=new_stored_name(), created_by_id=job.requested_by_id,
+            created_by_id=job.requested_by_id,
             created_by_name=job.requested_by_name, render_seconds=round(seconds, 3),
             parts_rendered=produced.parts_rendered, parts_cached=produced.parts_cached,
         ), produced.pdf)

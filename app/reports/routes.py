@@ -1,10 +1,9 @@
 """HTML routes for briefs and dossiers: asking for one, following its job, retrying a failed
 one, and downloading the stored PDF."""
 
-import logging
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from app.access import AUTHENTICATED, EditorDep, FormDep, RecordId, ViewerDep
 from app.db import SessionDep
@@ -13,10 +12,9 @@ from app.hearings.service import get_hearing
 from app.models import DocumentKind, Hearing, JobState, Programme
 from app.programmes.service import get_programme
 from app.reports import jobs, service
-from app.reports.documents import DocumentStore, download_disposition, get_document
+from app.reports.documents import DocumentStore, download_name, get_document
 from app.templating import is_htmx, render
 
-log = logging.getLogger("oversight")
 router = APIRouter(dependencies=AUTHENTICATED)
 
 
@@ -106,15 +104,8 @@ def job_retry(request: Request, job_id: RecordId, session: SessionDep, editor: E
 def document_download(request: Request, document_id: RecordId, session: SessionDep,
                       viewer: ViewerDep):
     document = get_document(session, document_id)
-    path = DocumentStore(request.app.state.settings.data_dir).path(document.stored_name)
-    if not path.is_file():
-        log.error("document %s has no file %s", document.id, path)
-        raise NotFound("Document file")
-    return FileResponse(path, media_type="application/pdf", headers={
-        "Content-Disposition": download_disposition(document),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-    })
+    return DocumentStore(request.app.state.settings.data_dir).download(
+        document.stored_name, download_name(document), f"document {document.id}")
 
 
 def _timeout(request: Request) -> int:

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.inquiries.attachments import (
-    AttachmentStore, add_attachment, content_disposition, safe_filename,
-)
+from app.files import content_disposition, safe_filename
+from app.inquiries.attachments import AttachmentStore, add_attachment
 from app.models import Answer, Classification
 from tests.conftest import LiveServer, _settings_for
 from tests.inquiries.answer_world import (

@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 
 from app.models import Classification, Document, DocumentKind, JobState, RenderJob, utcnow
-from app.reports.documents import DocumentStore, add_document, new_stored_name
+from app.reports.documents import DocumentStore, add_document
 from tests.conftest import system_session
 
 
@@ -36,7 +36,7 @@ def store_document(data_dir: Path, *, programme_id: int | None = None,
             title=title, programme_id=programme_id, hearing_id=hearing_id,
             clearance=clearance or classification, classification=classification, parameters={},
             sha256=hashlib.sha256(pdf).hexdigest(), page_count=1, size_bytes=len(pdf),
-            stored_name=new_stored_name(), created_by_name="Test Clerk", render_seconds=0.1,
+            created_by_name="Test Clerk", render_seconds=0.1,
             parts_rendered=1, parts_cached=0), pdf)
         session.commit()
         document_id = document.id
