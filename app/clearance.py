@@ -30,12 +30,12 @@ def read_as_system(session: Session) -> Session:
 
 
 @contextmanager
-def reading_everything(session: Session) -> Iterator[Session]:
-    """Let the session read every row for a moment, without raising the page's marking: only
-    for bookkeeping no reader sees (deleting, each with its audit event, rows the database
-    would delete anyway)."""
+def reading_at(session: Session, level: Classification) -> Iterator[Session]:
+    """Let the session read at `level` for a moment, without changing the page's marking: for
+    checks whose rows no reader is shown (what a document made for a lower clearance would
+    include; bookkeeping that must see every row)."""
     saved = {key: session.info.get(key) for key in (CLEARANCE_KEY, HIGHEST_KEY)}
-    set_reader_clearance(session, Classification.CONFIDENTIAL)
+    set_reader_clearance(session, level)
     try:
         yield session
     finally:
@@ -44,6 +44,13 @@ def reading_everything(session: Session) -> Iterator[Session]:
                 session.info.pop(key, None)
             else:
                 session.info[key] = value
+
+
+def reading_everything(session: Session):
+    """Let the session read every row for a moment, without raising the page's marking: only
+    for bookkeeping no reader sees (deleting, each with its audit event, rows the database
+    would delete anyway; saying that hidden material exists, never what it is)."""
+    return reading_at(session, Classification.CONFIDENTIAL)
 
 
 def sees_everything(clearance: Classification) -> bool:

@@ -1,14 +1,12 @@
 """Asking for a brief or dossier, and what a programme or hearing page shows of its documents.
 Session first; no HTTP, no templates."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from app.accounts.service import Viewer
-from app.clearance import reader_clearance, set_reader_clearance
+from app.clearance import reader_clearance, reading_at
 from app.errors import ValidationFailed
 from app.forms import marking_choices
 from app.models import (
@@ -17,18 +15,6 @@ from app.models import (
 from app.reports.documents import documents_of
 from app.reports.jobs import WAITING, ActiveJob, active_jobs, earlier_alike
 from app.reports.subjects import agenda_refusal
-
-
-@contextmanager
-def reading_at(session: Session, clearance: Classification) -> Iterator[Session]:
-    """Let the session read at `clearance` for a moment: what a document made for it would
-    include. Never higher than the reader's own."""
-    saved = reader_clearance(session)
-    set_reader_clearance(session, min(clearance, saved))
-    try:
-        yield session
-    finally:
-        set_reader_clearance(session, saved)
 
 
 def chosen_clearance(value: object, floor: Classification, ceiling: Classification
@@ -66,7 +52,8 @@ def request_dossier(session: Session, viewer: Viewer, hearing: Hearing, chosen: 
     there would be nothing in it (checked here, so no worker is started for a document that
     cannot be made)."""
     clearance = chosen_clearance(chosen, hearing.classification, viewer.user.clearance)
-    with reading_at(session, clearance):
+    # what a dossier made for that clearance would include (never more than the reader's own)
+    with reading_at(session, min(clearance, reader_clearance(session))):
         refusal = agenda_refusal(session, hearing)
     if refusal:
         raise ValidationFailed({"document": refusal})
