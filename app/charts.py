@@ -29,9 +29,12 @@ def marked_title(title: str, marking: Classification) -> str:
     return title + (f" · {marking.marking}" if marking > Classification.PUBLIC else "")
 
 
-def svg_without_scripts(chart: Graph) -> bytes:
+def svg_without_scripts(chart: Graph, name: str) -> bytes:
     """The chart as a standalone SVG. pygal always embeds a config <script>; the charts need
-    none and the Content-Security-Policy would refuse it, so it is removed."""
+    none and the Content-Security-Policy would refuse it, so it is removed. `name` replaces
+    the random id pygal gives each chart, so the same figures always give the same bytes (a
+    brief whose figures have not changed is then found in the PDF part cache)."""
+    chart.uuid = name
     tree = chart.render_tree()
     for parent in tree.iter():
         for child in list(parent):

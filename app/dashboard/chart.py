@@ -36,7 +36,7 @@ def ministry_chart_svg(ministries: list[MinistryFigures],
               formatter=lambda value: f" on time {value:.0f}%")
     chart.add("Items answered completely", [f.complete_percent for f in rows],
               formatter=lambda value: f" complete {value:.0f}%")
-    return svg_without_scripts(chart)
+    return svg_without_scripts(chart, "ministries")
 
 
 def chart_height(ministry_count: int) -> int:

@@ -32,7 +32,7 @@ def funding_chart_svg(rows: list[tuple[int, int, int]], currency: str,
     chart.y_labels = ticks
     chart.add("Committed", [committed for _, committed, _ in rows])
     chart.add("Disbursed", [disbursed for _, _, disbursed in rows])
-    return svg_without_scripts(chart)
+    return svg_without_scripts(chart, f"funding-{currency.lower()}")
 
 
 def _round_ticks(top: int, steps: int = 5) -> list[int]:
