@@ -5,7 +5,8 @@ plain frozen dataclasses here, with its marking, so the templates and the commit
 on data alone and the document's marking is the highest level actually included.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import sqlalchemy as sa
@@ -137,7 +138,13 @@ class Brief:
     clearance: Classification
     marking: Classification
     withheld: bool  # material above `clearance` exists and is left out
-    issues: tuple[CommitteeIssue, ...] = field(default=())
+
+    @cached_property
+    def issues(self) -> tuple[CommitteeIssue, ...]:
+        """What the committee should raise: derived from the rest of the brief."""
+        from app.reports.issues import committee_issues
+
+        return tuple(committee_issues(self))
 
     @property
     def overdue(self) -> list[QuestionLine]:
@@ -160,8 +167,6 @@ class Brief:
 def gather_brief(session: Session, programme_id: int, calendar: WorkingCalendar,
                  today: date) -> Brief:
     """The brief of a programme as the session's reader may see it (NotFound if they may not)."""
-    from app.reports.issues import committee_issues
-
     programme = get_programme(session, programme_id)
     marking = programme.classification
     money = []
@@ -192,7 +197,7 @@ def gather_brief(session: Session, programme_id: int, calendar: WorkingCalendar,
         line, level = _question_line(state, today)
         questions.append(line)
         marking = max(marking, level)
-    brief = Brief(
+    return Brief(
         programme_id=programme.id, reference_code=programme.reference_code,
         title=programme.title, instrument=f"{programme.instrument.name} "
         f"({programme.instrument.code})", donor=programme.instrument.donor,
@@ -208,7 +213,6 @@ def gather_brief(session: Session, programme_id: int, calendar: WorkingCalendar,
         clearance=reader_clearance(session), marking=Classification(marking),
         withheld=material_withheld(session, programme.id),
     )
-    return replace(brief, issues=tuple(committee_issues(brief)))
 
 
 def _question_line(state: InquiryState, today: date) -> tuple[QuestionLine, Classification]:

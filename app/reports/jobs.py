@@ -82,6 +82,9 @@ def _stale_before(timeout_seconds: int, now: datetime) -> datetime:
     return now - timedelta(seconds=timeout_seconds) - GRACE
 
 
+ACTIVE = [JobState.QUEUED.value, JobState.RUNNING.value]
+
+
 def get_job(session: Session, job_id: int) -> RenderJob:
     """The job, or NotFound, also when it runs at a clearance above the reader's."""
     job = session.exec(select(RenderJob).where(RenderJob.id == job_id)).first()
@@ -110,7 +113,7 @@ def active_jobs(session: Session, timeout_seconds: int, *, programme_id: int | N
     rows = session.exec(
         select(RenderJob.id, RenderJob.state, RenderJob.clearance, RenderJob.requested_by_name,
                RenderJob.created_at)
-        .where(subject, _under_way(JOBS, [JobState.QUEUED, JobState.RUNNING], timeout_seconds))
+        .where(subject, _under_way(JOBS, ACTIVE, timeout_seconds))
         .order_by(RenderJob.id.desc())
     ).all()
     return [ActiveJob(*row) for row in rows]
@@ -124,15 +127,19 @@ def earlier_alike(session: Session, job: RenderJob, timeout_seconds: int) -> Ren
             RenderJob.id < job.id, RenderJob.kind == job.kind,
             RenderJob.programme_id == job.programme_id, RenderJob.hearing_id == job.hearing_id,
             RenderJob.clearance == job.clearance,
-            _under_way(JOBS, [JobState.QUEUED, JobState.RUNNING], timeout_seconds))
+            _under_way(JOBS, ACTIVE, timeout_seconds))
         .order_by(RenderJob.id)
     ).first()
 
 
-def _under_way(table: sa.Table, states: list[JobState], timeout_seconds: int):
-    """Rows of `table` in one of `states` whose worker is still heard from."""
-    return sa.and_(table.c.state.in_([state.value for state in states]),
-                   table.c.heartbeat_at >= _stale_before(timeout_seconds, utcnow()))
+def _under_way(table: sa.Table, states: list[str], timeout_seconds: int):
+    """Rows of `table` in one of `states` whose worker is still heard from (the others in
+    those states were interrupted: status_of)."""
+    return sa.and_(table.c.state.in_(states), _heard_from(table, timeout_seconds))
+
+
+def _heard_from(table: sa.Table, timeout_seconds: int):
+    return table.c.heartbeat_at >= _stale_before(timeout_seconds, utcnow())
 
 
 def retry(session: Session, job: RenderJob, requester: "SignedInUser",
@@ -140,10 +147,8 @@ def retry(session: Session, job: RenderJob, requester: "SignedInUser",
     """Queue a failed (or interrupted) job again, as the requester's; False if it is not
     failed, e.g. a second press of Retry while the first one's worker runs."""
     now = utcnow()
-    failed = sa.or_(
-        JOBS.c.state == JobState.FAILED.value,
-        sa.and_(JOBS.c.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]),
-                JOBS.c.heartbeat_at < _stale_before(timeout_seconds, now)))
+    failed = sa.or_(JOBS.c.state == JobState.FAILED.value,
+                    sa.and_(JOBS.c.state.in_(ACTIVE), ~_heard_from(JOBS, timeout_seconds)))
     result = session.execute(
         sa.update(JOBS).where(JOBS.c.id == job.id, failed).values(
             state=JobState.QUEUED.value, attempts=JOBS.c.attempts + 1, error="",
@@ -210,7 +215,7 @@ def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int 
     transaction."""
     others = JOBS.alias("others")
     running = (sa.select(sa.func.count()).select_from(others)
-               .where(_under_way(others, [JobState.RUNNING], timeout_seconds))
+               .where(_under_way(others, [JobState.RUNNING.value], timeout_seconds))
                .scalar_subquery())
     with engine.begin() as connection:
         taken = connection.execute(
@@ -229,8 +234,7 @@ def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int 
 
 
 def _running(job_id: int, attempt: int | None):
-    condition = sa.and_(JOBS.c.id == job_id, JOBS.c.state.in_(
-        [JobState.QUEUED.value, JobState.RUNNING.value]))
+    condition = sa.and_(JOBS.c.id == job_id, JOBS.c.state.in_(ACTIVE))
     return condition if attempt is None else sa.and_(condition, JOBS.c.attempts == attempt)
 
 

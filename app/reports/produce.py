@@ -3,11 +3,12 @@ part (reusing unchanged parts from the cache, laying out the rest in parallel pr
 assembled with page numbers, contents, bookmarks and markings."""
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-import multiprocessing
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -89,7 +90,7 @@ class _Part:
     tagged: bool = True
     done: RenderedPart | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         return part_key(self.html, self.drawn, self.tagged)
 
