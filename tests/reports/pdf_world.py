@@ -151,3 +151,32 @@ def pages_text(pdf: bytes) -> list[str]:
 
 def reader_of(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
+
+
+def every_byte(pdf: bytes) -> bytes:
+    """All a PDF holds, decompressed: every stream's data (page content, fonts, images,
+    metadata) and every string (bookmarks, document info, alternative text)."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    found.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    found.append(obj.read_raw_bytes())
+            elif isinstance(obj, pikepdf.Dictionary):
+                found.extend(bytes(value) for value in obj.values()
+                             if isinstance(value, pikepdf.String))
+    return b"\n".join(found)
+
+
+def figure_alt_texts(pdf: bytes) -> list[str]:
+    """The alternative text of every Figure in the structure tree."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [str(obj.Alt) for obj in document.objects
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
+                and "/Alt" in obj]
