@@ -232,6 +232,47 @@ def db(data_dir) -> Iterator[Session]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator["PostgresServer"]:
+    """A real PostgreSQL server for this test session (tests/postgres.py)."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer.in_temporary_folder().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres_server) -> str:
+    """A PostgreSQL database built once by `alembic upgrade head` with the test accounts;
+    tests get copies of it."""
+    name = postgres_server.migrated_database()
+    engine = make_engine(postgres_server.url(name))
+    with read_as_system(Session(engine)) as session:
+        set_actor(session, Actor(None, "test set-up"))
+        for email, role, clearance in ACCOUNTS.values():
+            accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
+                                 clearance=clearance, password=PASSWORD)
+        session.commit()
+    engine.dispose()
+    return name
+
+
+@pytest.fixture
+def pg_url(postgres_server, pg_template) -> str:
+    """The URL of a fresh copy of the migrated PostgreSQL database, for one test."""
+    return postgres_server.url(postgres_server.database(template=pg_template))
+
+
+@pytest.fixture
+def pg_server(tmp_path, pg_url) -> Iterator[LiveServer]:
+    """The app over HTTP on an empty, migrated register in PostgreSQL."""
+    folder = tmp_path / "pg-data"
+    folder.mkdir()
+    with LiveServer(Settings(data_dir=folder, database_url=pg_url)) as live:
+        yield live
+
+
 def audited_tables() -> dict[str, str]:
     """Table name -> audit record type, for every audited model."""
     from app.audit.recorder import AUDITED
