@@ -1,0 +1,4 @@
+"""stub"""
+
+def plan_dip(session, path, clearance):
+    raise NotImplementedError
