@@ -134,6 +134,21 @@ def record_run(session: Session, kind: ImportKind, path: Path, user_id: int | No
     return run
 
 
+def replan(run: ImportRun, plan: Plan) -> None:
+    """The run's counts are now those of a fresh preview (the commit finds them changed)."""
+    _count(run, plan)
+
+
+def check_size(path: Path, limit_bytes: int) -> None:
+    """ValidationFailed for a file over the limit, before anything reads it."""
+    if path.stat().st_size > limit_bytes:
+        raise ValidationFailed({"file": too_large(limit_bytes)})
+
+
+def expected(run: ImportRun) -> tuple[int, int, int, int]:
+    return (run.created, run.updated, run.unchanged, run.problems)
+
+
 def _count(run: ImportRun, plan: Plan) -> None:
     run.created, run.updated, run.unchanged, run.problems = plan.figures()
 
@@ -147,5 +162,6 @@ def get_run(session: Session, run_id: int, user_id: int) -> ImportRun:
     return run
 
 
-def recent_runs(session: Session, limit: int = 20) -> list[ImportRun]:
-    return list(session.exec(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+def recent_runs(session: Session, user_id: int, limit: int = 20) -> list[ImportRun]:
+    return list(session.exec(select(ImportRun).where(ImportRun.user_id == user_id)
+                             .order_by(ImportRun.id.desc()).limit(limit)))
