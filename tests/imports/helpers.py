@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from app.clearance import set_reader_clearance
-from app.models import Classification, FundingLine, ImportKind, Programme
+from app.models import Classification, FundingLine, ImportKind, Programme, User
 from app.transfer import service
 from app.transfer.columns import COLUMNS, EXAMPLE_ROW
 from app.transfer.plan import Plan
@@ -57,3 +57,22 @@ def problems(plan: Plan) -> list[str]:
 def programme_count(db: Session) -> tuple[int, int]:
     db.expire_all()
     return (len(db.exec(select(Programme.id)).all()), len(db.exec(select(FundingLine.id)).all()))
+
+
+def store_import_run(data_dir: Path, email: str) -> int:
+    """A previewed CSV import (one new programme) uploaded by the account `email`."""
+    from tests.conftest import system_session
+
+    engine, session = system_session(data_dir / "oversight.db")
+    with session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        store = service.ImportStore(data_dir)
+        content = csv_bytes([programme_row(reference_code="IMPORTED-1")])
+        upload = service.receive(store, iter([content]), 1024 * 1024)
+        plan = service.preview(session, ImportKind.CSV, upload.path, user.clearance)
+        run = service.start_run(session, store, upload, ImportKind.CSV, "world.csv", user.id,
+                                user.name, plan)
+        session.commit()
+        run_id = run.id
+    engine.dispose()
+    return run_id
