@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         default=25, ge=1, le=500, description="Largest answer PDF accepted for upload, in MB."
     )
     max_import_mb: int = Field(
-        default=20, ge=1, le=500,
+        default=40, ge=1, le=500,
         description="Largest file accepted for import (CSV, DIP JSON, IATI XML), in MB; checked "
         "before the file is read.",
     )

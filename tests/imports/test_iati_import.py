@@ -101,8 +101,9 @@ def test_version_1_codes_in_a_2_file_are_named(tmp_path, db, empty_db):
                                         '<transaction-type code="C"/>', 1)
             .replace('type="1" iso-date', 'type="start-planned" iso-date'))
     found = refused(tmp_path, db, text)
-    assert ("activity 1 (XX-EXAMPLE-EPF-2021-2032), activity-date: Unknown activity-date type "
-            "“start-planned” (IATI 1.x used words such as start-planned; 2.03 uses 1 to 4).") in found
+    assert ("activity 1 (XX-EXAMPLE-EPF-2021-2032), activity-date: Unknown activity-date "
+            "type “start-planned” (IATI 1.x used words such as start-planned; 2.03 uses 1 to "
+            "4).") in found
     assert any("transaction 1, transaction-type: Unknown transaction type “C”" in p for p in found)
 
 

@@ -40,7 +40,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path, data_dir, empty_db)
         out.truncate(50 * 1024 * 1024)
     result = run("import", "iati", str(path), data_dir=data_dir)
     assert result.returncode == 1
-    assert "larger than the import limit of 20 MB (OVERSIGHT_MAX_IMPORT_MB)" in result.stderr
+    assert "larger than the import limit of 40 MB (OVERSIGHT_MAX_IMPORT_MB)" in result.stderr
 
 
 def test_a_member_may_not_import_and_usage_errors_exit_2(tmp_path, data_dir, empty_db):

@@ -68,7 +68,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_reading(server, client,
     limit = server.settings.max_import_mb * 1024 * 1024
     response = upload(client, "iati", "huge.xml", b"<" * (limit + 1))
     assert response.status_code == 422
-    assert "larger than the import limit of 20 MB" in response.text
+    assert "larger than the import limit of 40 MB" in response.text
     assert db.exec(select(ImportRun)).first() is None
 
 
