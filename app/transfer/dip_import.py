@@ -72,7 +72,7 @@ def plan_dip(session: Session, path: Path, clearance: Classification
     ministries = {m.name.split(" (")[0]: m for m in session.exec(select(Ministry))}
     ministries.update({m.code: m for m in ministries.values()})
     for unit in units:
-        yield from _plan_unit(session, unit, ministries)
+        yield from _plan_unit(session, unit, ministries, clearance)
 
 
 def _records(document) -> tuple[list[dict], str | None]:
@@ -141,8 +141,8 @@ def _vorgaenge(record: dict) -> list[str]:
             if isinstance(v, dict) and v.get("id")]
 
 
-def _plan_unit(session: Session, unit: Unit, ministries: dict[str, Ministry]
-               ) -> Iterator[Change | Problem]:
+def _plan_unit(session: Session, unit: Unit, ministries: dict[str, Ministry],
+               clearance: Classification) -> Iterator[Change | Problem]:
     question = unit.question
     inquiry = _existing(session, unit)
     if inquiry is False:
@@ -164,7 +164,9 @@ def _plan_unit(session: Session, unit: Unit, ministries: dict[str, Ministry]
     if ressorts:
         wanted["ministries"], wanted["lead_ministry"] = ressorts
     try:
-        data = InquiryInput.model_validate(wanted, context={"clearance": Classification.PUBLIC})
+        # New inquiries are public (DIP publishes them); one marked higher since keeps its
+        # marking, which the importer can see and so may keep.
+        data = InquiryInput.model_validate(wanted, context={"clearance": clearance})
     except ValidationError as exc:
         found += [Problem(unit.where, name, message)
                   for name, message in form_problems(exc).items()]

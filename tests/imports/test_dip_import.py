@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from app.models import Answer, AnswerItem, ExternalId, Inquiry, InquiryItem
+from app.models import Answer, AnswerItem, Classification, ExternalId, Inquiry, InquiryItem
 from app.transfer.plan import Action
 from tests.imports.helpers import commit, preview, problems, write
 
@@ -91,3 +91,14 @@ def test_a_question_without_a_number_is_refused(tmp_path, db, empty_db):
     plan = commit(db, "dip", write(tmp_path, "n.json", json.dumps(document)))
     assert "The Drucksache lacks “dokumentnummer”." in problems(plan)[0]
     assert db.exec(select(Inquiry)).first() is None
+
+
+def test_an_inquiry_marked_higher_since_keeps_its_marking_on_reimport(db, empty_db):
+    commit(db, "dip", FIXTURE)
+    inquiry = db.exec(select(Inquiry)).one()
+    inquiry.classification = Classification.RESTRICTED
+    db.commit()
+    plan = commit(db, "dip", FIXTURE, Classification.RESTRICTED)
+    assert plan.count(Action.UNCHANGED) == 1, problems(plan)
+    db.expire_all()
+    assert db.exec(select(Inquiry)).one().classification == Classification.RESTRICTED
