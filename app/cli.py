@@ -300,6 +300,16 @@ def benchmark_reports(
     run(programmes, processes, browser, typer.echo)
 
 
+def _transfer_commands() -> None:
+    from app.transfer.cli import export_data, import_file
+
+    app.command("import")(import_file)
+    app.command("export")(export_data)
+
+
+_transfer_commands()
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

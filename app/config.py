@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=25, ge=1, le=500, description="Largest answer PDF accepted for upload, in MB."
     )
+    max_import_mb: int = Field(
+        default=40, ge=1, le=500,
+        description="Largest file accepted for import (CSV, DIP JSON, IATI XML), in MB; checked "
+        "before the file is read.",
+    )
     # Briefs and dossiers are laid out in a worker process with these caps, never in the web
     # worker's own process.
     render_timeout_seconds: int = Field(

@@ -128,8 +128,9 @@ def safe_filename(name: str | None, default: str = "answer.pdf") -> str:
     return base[-255:] or default
 
 
-def content_disposition(filename: str) -> str:
-    """`attachment` with the file name, ASCII for old clients and UTF-8 for the others."""
-    name = filename if filename.lower().endswith(".pdf") else f"{filename}.pdf"
+def content_disposition(filename: str, suffix: str = ".pdf") -> str:
+    """`attachment` with the file name (ending in `suffix`), ASCII for old clients and UTF-8
+    for the others."""
+    name = filename if filename.lower().endswith(suffix) else f"{filename}{suffix}"
     ascii_name = re.sub(r"[^A-Za-z0-9._() -]", "_", name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -31,6 +31,7 @@ from app.programmes.routes import router as programme_router
 from app.reports.routes import router as report_router
 from app.safeguards.routes import router as safeguard_router
 from app.security import SecurityMiddleware, add_security_headers
+from app.transfer.routes import router as transfer_router
 from app.templating import STATIC_DIR, render
 
 log = logging.getLogger("oversight")
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inquiry_item_router)
     app.include_router(answer_router)
     app.include_router(report_router)
+    app.include_router(transfer_router)
     app.include_router(admin_router)
 
     @app.get("/health", include_in_schema=False)

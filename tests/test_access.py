@@ -24,6 +24,7 @@ from app.models import (
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
 from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
+from tests.imports.helpers import store_import_run
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 from tests.reports.factories import store_document, store_job
 
@@ -58,7 +59,8 @@ ITEM_REMOVAL = {**expect(members=403, staff=303), "staff_public": 403}
 # a hearing to delete, {c} a criterion; {i} a public, submitted inquiry about {p}, {it} and
 # {itd} public items of it, {di} an inquiry to delete; {ai} a public inquiry with a public
 # answer, {f} a public file of it, {fd} one to delete, {ia} an inquiry whose answer is removed;
-# {doc} a stored public brief of {p}, made by the finished job {j}.
+# {doc} a stored public brief of {p}, made by the finished job {j}; {r} a previewed import
+# file of the staff account; {e} an export.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
@@ -138,6 +140,14 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/documents/jobs/{j}/retry"): ({}, expect(members=403, staff=303)),
     ("GET", "/documents/{doc}/download"): (None, READ),
     ("POST", "/inquiries/{ai}/follow-up"): ({}, expect(members=403, staff=303)),
+    # Imports are for staff; an uploaded file ({r}, the staff account's) is its uploader's alone.
+    ("GET", "/imports"): (None, EDIT_PAGE),
+    ("GET", "/imports/template.csv"): (None, EDIT_PAGE),
+    ("POST", "/imports"): ({}, expect(members=403, staff=422)),
+    ("GET", "/imports/{r}"): (None, {**expect(members=403, staff=404), "staff": 200}),
+    ("POST", "/imports/{r}/commit"): ({}, {**expect(members=403, staff=404), "staff": 303}),
+    ("GET", "/exports"): (None, READ),
+    ("GET", "/exports/{e}"): (None, READ),
     ("POST", "/attachments/{fd}/delete"): ({}, expect(members=403, staff=303)),
     # Removing an answer removes all it holds: only for staff who see everything.
     ("POST", "/inquiries/{ia}/answer/delete"): ({}, {**expect(members=403, staff=303),
@@ -200,7 +210,8 @@ def _template(path: str) -> str:
     for name, placeholder in (("programme_id", "p"), ("note_id", "n"), ("user_id", "u"),
                               ("token", "t"), ("hearing_id", "h"), ("agenda_item_id", "a"),
                               ("criterion_id", "c"), ("inquiry_id", "i"), ("item_id", "it"),
-                              ("attachment_id", "f"), ("job_id", "j"), ("document_id", "doc")):
+                              ("attachment_id", "f"), ("job_id", "j"), ("document_id", "doc"),
+                              ("run_id", "r"), ("export_name", "e")):
         path = path.replace("{" + name + "}", "{" + placeholder + "}")
     return path
 
@@ -302,6 +313,7 @@ def world(data_dir, empty_db) -> Iterator[tuple[LiveServer, dict]]:
     engine.dispose()
     ids.update(_inquiries(data_dir, empty_db))
     ids.update(_documents(data_dir, ids))
+    ids.update(r=store_import_run(data_dir, "staff@test.example"), e="programmes.csv")
     with LiveServer(_settings_for(data_dir)) as live:
         yield live, ids
 

@@ -19,8 +19,8 @@ from app.clearance import reading_everything
 
 from app.models import (
     AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
-    DeadlineExtension, Document, FundingLine, Hearing, Inquiry, InquiryItem, InquiryMinistry,
-    InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
+    DeadlineExtension, Document, FundingLine, Hearing, ImportRun, Inquiry, InquiryItem,
+    InquiryMinistry, InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
     SafeguardRating, Source, User, utcnow,
 )
 
@@ -141,6 +141,8 @@ AUDITED: dict[type, AuditedType] = {
         parent_of=lambda d: ("hearing", d.hearing_id) if d.hearing_id is not None
         else ("programme", d.programme_id),
     ),
+    # Who imported which file when, and what it did (each imported record has its own events).
+    ImportRun: AuditedType("import_run", lambda r: f"{r.kind.value} import of {r.filename}"[:200]),
 }
 
 

@@ -14,11 +14,13 @@ from app.models.register import (
 )
 from app.models.reports import Document, DocumentKind, JobState, RenderJob
 from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating
+from app.models.transfer import ExternalId, ImportKind, ImportRun
 
 __all__ = [
     "AgendaItem", "Answer", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
     "AuditAction", "AuditEvent", "CalendarFeed", "Classification", "Classified", "DayCount",
-    "DeadlineExtension", "Document", "DocumentKind", "FundingKind", "FundingLine", "Hearing",
+    "DeadlineExtension", "Document", "DocumentKind", "ExternalId", "FundingKind", "FundingLine",
+    "Hearing", "ImportKind", "ImportRun",
     "Inquiry", "InquiryItem", "InquiryMinistry", "InquiryProgramme", "InquiryType",
     "Instrument", "JobState", "LoginAttempt", "Ministry", "Programme", "ProgrammeKind",
     "ProgrammeNote", "ProgrammeStatus", "Rating", "RefusalReason", "RenderJob", "Role",
