@@ -23,6 +23,7 @@ RECORD_TYPES = {
     "inquiry_programme": "Inquiry–programme link", "extension": "Deadline extension",
     "answer": "Answer", "answer_item": "Answer to an item", "attachment": "Attachment",
     "hearing": "Hearing", "agenda_item": "Agenda item", "user": "Account",
+    "api_token": "API token",
 }
 
 

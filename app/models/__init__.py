@@ -1,6 +1,6 @@
 """All tables and the enumerations they use. The schema changes only through Alembic migrations."""
 
-from app.models.accounts import CalendarFeed, LoginAttempt, Role, User, UserSession
+from app.models.accounts import ApiToken, CalendarFeed, LoginAttempt, Role, User, UserSession
 from app.models.audit import AuditAction, AuditEvent
 from app.models.base import Classification, Classified, classified_models, utcnow
 from app.models.hearings import AgendaItem, Hearing
@@ -16,7 +16,7 @@ from app.models.reports import Document, DocumentKind, JobState, RenderJob
 from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating
 
 __all__ = [
-    "AgendaItem", "Answer", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
+    "AgendaItem", "Answer", "ApiToken", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
     "AuditAction", "AuditEvent", "CalendarFeed", "Classification", "Classified", "DayCount",
     "DeadlineExtension", "Document", "DocumentKind", "FundingKind", "FundingLine", "Hearing",
     "Inquiry", "InquiryItem", "InquiryMinistry", "InquiryProgramme", "InquiryType",
