@@ -17,6 +17,7 @@ from app.access import SESSION_COOKIE
 from app.accounts.routes import public_router as sign_in_router
 from app.accounts.routes import router as account_router
 from app.admin.routes import router as admin_router
+from app.api import openapi
 from app.api.errors import api_error, is_api
 from app.api.router import api_router
 from app.api.token_routes import admin_router as admin_token_router
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
     app.include_router(api_router)
+    openapi.install(app)
 
     @app.get("/health", include_in_schema=False)
     def health():

@@ -44,7 +44,7 @@ def answer_detail(inquiry_id: RecordId, session: SessionDep, viewer: ApiViewerDe
 
 
 @router.put("/inquiries/{inquiry_id}/answer", response_model=AnswerRead,
-            name="api_answer_save", responses=errors(401, 403, 404, 409, 422))
+            name="api_answer_save", responses=errors(400, 401, 403, 404, 409, 422))
 def answer_save(inquiry_id: RecordId, body: AnswerWrite, session: SessionDep,
                 editor: ApiEditorDep):
     inquiry = get_inquiry(session, inquiry_id)

@@ -43,6 +43,8 @@ def field_problems(exc: ValidationError | RequestValidationError,
         if error.get("type") == "missing":
             message = "This field is required."
         name = field_name(error.get("loc", ()))
+        if error.get("type") == "json_invalid":  # its location is a position in the text
+            name, message = "body", "The body is not valid JSON."
         if name == "body" and prefix:  # a problem with the whole part, e.g. items.2
             name = ""
         found.setdefault(".".join(part for part in (prefix, name) if part), message)

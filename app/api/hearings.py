@@ -28,7 +28,7 @@ class _Page(Paged):
 
 
 @router.get("/hearings", response_model=HearingPage, name="api_hearing_list",
-            responses=errors(401))
+            responses=errors(401, 422))
 def hearing_list(session: SessionDep, viewer: ApiViewerDep, paging: PagingDep):
     """Upcoming hearings, soonest first, then past ones, latest first (as on the page)."""
     listed = service.list_hearings(session, clock.today())

@@ -50,7 +50,7 @@ def inquiry_read(request: Request, session, inquiry_id: int) -> InquiryRead:
 
 
 @router.get("/inquiries", response_model=InquiryPage, name="api_inquiry_list",
-            responses=errors(401))
+            responses=errors(401, 422))
 def inquiry_list(
     request: Request, session: SessionDep, viewer: ApiViewerDep, paging: PagingDep,
     q: Annotated[str, Query(max_length=200, description="Words in reference, title, "
@@ -82,7 +82,7 @@ def inquiry_detail(request: Request, inquiry_id: RecordId, session: SessionDep,
 
 
 @router.post("/inquiries", response_model=InquiryRead, status_code=201,
-             name="api_inquiry_create", responses=errors(401, 403, 422))
+             name="api_inquiry_create", responses=errors(400, 401, 403, 422))
 def inquiry_create(request: Request, body: InquiryCreate, session: SessionDep,
                    editor: ApiEditorDep):
     clearance = editor.user.clearance

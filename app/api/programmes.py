@@ -43,7 +43,7 @@ def programme_read(session: Session, programme_id: int) -> ProgrammeRead:
 
 
 @router.get("/programmes", response_model=ProgrammePage, name="api_programme_list",
-            responses=errors(401))
+            responses=errors(401, 422))
 def programme_list(
     request: Request, session: SessionDep, viewer: ApiViewerDep, paging: PagingDep,
     q: Annotated[str, Query(max_length=200, description="Words in codes, titles, text.")] = "",
@@ -70,7 +70,7 @@ def programme_detail(programme_id: RecordId, session: SessionDep, viewer: ApiVie
 
 
 @router.post("/programmes", response_model=ProgrammeRead, status_code=201,
-             name="api_programme_create", responses=errors(401, 403, 422))
+             name="api_programme_create", responses=errors(400, 401, 403, 422))
 def programme_create(body: ProgrammeCreate, session: SessionDep, editor: ApiEditorDep):
     data = checked(ProgrammeInput, body.model_dump(mode="json"), editor.user.clearance)
     programme = service.create_programme(session, data)
@@ -79,7 +79,7 @@ def programme_create(body: ProgrammeCreate, session: SessionDep, editor: ApiEdit
 
 
 @router.patch("/programmes/{programme_id}", response_model=ProgrammeRead,
-              name="api_programme_update", responses=errors(401, 403, 404, 409, 422))
+              name="api_programme_update", responses=errors(400, 401, 403, 404, 409, 422))
 def programme_update(programme_id: RecordId, body: ProgrammeUpdate, session: SessionDep,
                      editor: ApiEditorDep):
     programme = service.get_programme(session, programme_id)

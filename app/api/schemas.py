@@ -10,8 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.inquiries.status import InquiryStatus
 from app.models import (
-    Assessment, AssistanceKind, Classification, DayCount, FundingKind, ProgrammeStatus, RefusalReason,
-    SourceConfidence,
+    Assessment, AssistanceKind, Classification, DayCount, FundingKind, ProgrammeStatus,
+    RefusalReason, SourceConfidence,
 )
 
 
@@ -22,6 +22,14 @@ def _marking_name(value: object) -> object:
 # Classifications are written and read as words, like the forms' choices.
 Marking = Annotated[Literal["public", "restricted", "confidential"],
                     BeforeValidator(_marking_name)]
+
+
+def _hours_and_minutes(value: object) -> object:
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+# A time of day without a zone (JSON Schema's "time" format demands one): "09:30".
+LocalTime = Annotated[str, BeforeValidator(_hours_and_minutes)]
 
 
 class Read(BaseModel):
@@ -52,6 +60,7 @@ class RefusedOut(BaseModel):
 def errors(*statuses: int) -> dict:
     """The documented error answers of a route."""
     described = {
+        400: "The body is not JSON.",
         401: "No token, or one that is unknown, revoked or of a deactivated account.",
         403: "The token's account may not do this (members of parliament only read).",
         404: "No such record, or one above the token's clearance (the same answer for both).",
@@ -338,7 +347,7 @@ class HearingSummary(BaseModel):
     committee: str
     title: str
     held_on: date
-    starts_at: time | None
+    starts_at: LocalTime | None = Field(description="Local time in Berlin, HH:MM.")
     location: str
     agenda_count: int
     classification: Marking

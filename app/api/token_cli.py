@@ -44,8 +44,9 @@ def token_create(
                 typer.echo(f"Refused: {field}: {message}", err=True)
             raise typer.Exit(1) from None
         session.commit()
-        typer.echo(f"Token {new.token.id} “{new.token.name}” for {user.email} ({user.role.value}, "
-                   f"clearance {user.clearance.name.lower()}). It is shown this once:")
+        typer.echo(f"Token {new.token.id} “{new.token.name}” for {user.email} "
+                   f"({user.role.value}, clearance {user.clearance.name.lower()}). "
+                   "It is shown this once:")
         typer.echo(new.secret)
 
 
