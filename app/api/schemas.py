@@ -6,7 +6,7 @@ XUpdate, XWrite). The accepted shapes only describe the JSON; the rules are thos
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.inquiries.status import InquiryStatus
 from app.models import (
@@ -219,6 +219,16 @@ class ProgrammeUpdate(Write):
     classification: Marking | None = None
     funding: list[FundingLineWrite] | None = None
     sources: list[SourceWrite] | None = None
+
+    @model_validator(mode="after")
+    def _null_only_clears_what_may_be_empty(self) -> "ProgrammeUpdate":
+        # null clears a date or a text; a marking or a title cannot be cleared (a null marking
+        # must not silently mean "public").
+        for name in ("reference_code", "title", "instrument", "recipient_country", "kinds",
+                     "status", "classification", "funding", "sources"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null: give a value, or leave it out.")
+        return self
 
 
 # --- inquiries -------------------------------------------------------------------------------

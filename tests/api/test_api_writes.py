@@ -80,6 +80,13 @@ def test_a_change_applies_to_the_version_it_was_based_on(api, db):
     assert body["funding_lines"][0]["amount_cents"] == 125_050
     assert body["sources"][0]["title"] == "Council decision"
 
+    # A null marking is refused, never read as "public".
+    assert "classification cannot be null" in problems(api().patch(path, json={
+        "version": body["version"], "classification": None}))["body"]
+    cleared = api().patch(path, json={"version": body["version"], "summary": None})
+    assert cleared.status_code == 200 and cleared.json()["summary"] == ""
+    body = cleared.json()
+
     stale = api().patch(path, json={"version": 1, "title": "Lost update"})
     assert stale.status_code == 409
     assert f"now at version {body['version']}" in stale.json()["detail"]
