@@ -11,7 +11,7 @@ from app.api.schemas import HearingPage, HearingRead, errors
 from app.db import SessionDep
 from app.hearings import service
 from app.models import Hearing
-from app.paging import Paged, page_within
+from app.paging import PageNumbers, page_within
 
 router = APIRouter(tags=["hearings"])
 
@@ -22,11 +22,6 @@ def summary(hearing: Hearing, agenda_count: int) -> dict:
         "agenda_count": agenda_count}
 
 
-class _Page(Paged):
-    def __init__(self, total: int, page: int, page_size: int):
-        self.total, self.page, self.page_size = total, page, page_size
-
-
 @router.get("/hearings", response_model=HearingPage, name="api_hearing_list",
             responses=errors(401, 422))
 def hearing_list(session: SessionDep, viewer: ApiViewerDep, paging: PagingDep):
@@ -34,8 +29,8 @@ def hearing_list(session: SessionDep, viewer: ApiViewerDep, paging: PagingDep):
     listed = service.list_hearings(session, clock.today())
     # A committee holds a few dozen hearings a year: the service lists them all.
     every = [*listed.upcoming, *listed.past]
-    page = _Page(len(every), page_within(paging.page, len(every), paging.page_size),
-                 paging.page_size)
+    page = PageNumbers(len(every), page_within(paging.page, len(every), paging.page_size),
+                       paging.page_size)
     shown = every[(page.page - 1) * page.page_size: page.page * page.page_size]
     return HearingPage(items=[summary(s.hearing, s.agenda_count) for s in shown],
                        **page_fields(page))

@@ -150,14 +150,14 @@ class ProgrammeRead(ProgrammeSummary):
     sources: list[SourceRead]
 
 
-class Paged(BaseModel):
+class ListPage(BaseModel):
     total: int
     page: int
     page_size: int
     pages: int
 
 
-class ProgrammePage(Paged):
+class ProgrammePage(ListPage):
     items: list[ProgrammeSummary]
     totals: list[MoneyTotalRead] = Field(description="Money of every matching programme.")
 
@@ -272,7 +272,7 @@ class InquiryRead(InquirySummary):
     items: list[InquiryItemRead]
 
 
-class InquiryPage(Paged):
+class InquiryPage(ListPage):
     items: list[InquirySummary]
 
 
@@ -377,5 +377,5 @@ class HearingRead(HearingSummary):
     agenda: list[AgendaEntryRead]
 
 
-class HearingPage(Paged):
+class HearingPage(ListPage):
     items: list[HearingSummary]

@@ -10,7 +10,7 @@ from app.api import tokens
 from app.db import SessionDep
 from app.errors import ValidationFailed
 from app.models import User
-from app.paging import Paged, page_asked, page_within
+from app.paging import PageNumbers, page_asked, page_within
 from app.templating import render
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -41,11 +41,6 @@ def token_revoke(token_id: RecordId, session: SessionDep, viewer: ViewerDep):
     return RedirectResponse("/account?token=revoked#api-tokens", status_code=303)
 
 
-class TokenPage(Paged):
-    def __init__(self, total: int, page: int, rows: list):
-        self.total, self.page, self.page_size, self.rows = total, page, ADMIN_PAGE_SIZE, rows
-
-
 @admin_router.get("/tokens", name="admin_tokens")
 def admin_tokens(request: Request, session: SessionDep, admin: AdminDep):
     asked = page_asked(request.query_params.get("page"))
@@ -53,7 +48,7 @@ def admin_tokens(request: Request, session: SessionDep, admin: AdminDep):
     page = page_within(asked, total, ADMIN_PAGE_SIZE)
     rows = tokens.live_tokens(session, (page - 1) * ADMIN_PAGE_SIZE, ADMIN_PAGE_SIZE)
     return render(request, "admin/tokens.html", {
-        "page": TokenPage(total, page, rows),
+        "page": PageNumbers(total, page, ADMIN_PAGE_SIZE), "rows": rows,
         "revoked": request.query_params.get("done") == "revoked",
         "page_url": lambda page: f"/admin/tokens?page={page}",
     })
