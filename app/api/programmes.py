@@ -10,7 +10,7 @@ from app.access import RecordId
 from app.api.auth import ApiEditorDep, ApiViewerDep
 from app.api.common import PagingDep, checked, page_fields, require_version
 from app.api.schemas import (
-    ProgrammeCreate, ProgrammePage, ProgrammeRead, ProgrammeSummary, ProgrammeUpdate, errors,
+    ProgrammeCreate, ProgrammePage, ProgrammeRead, ProgrammeUpdate, errors,
 )
 from app.db import SessionDep
 from app.models import AssistanceKind, Programme, ProgrammeStatus
