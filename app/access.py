@@ -33,8 +33,12 @@ def current_viewer(request: Request, session: SessionDep) -> Viewer:
     if viewer is None:
         session.commit()  # an expired session is marked ended for good, though we refuse
         raise NotAuthenticated()
-    # From here on every query of this request is filtered by the viewer's clearance, and
-    # every change is recorded as theirs.
+    return admit(request, session, viewer)
+
+
+def admit(request: Request, session, viewer: Viewer) -> Viewer:
+    """Let `viewer` go on (signed in, or holding an API token): from here on every query of
+    this request is filtered by their clearance, and every change is recorded as theirs."""
     set_reader_clearance(session, viewer.user.clearance)
     set_actor(session, Actor(viewer.user.id, viewer.user.name))
     request.state.viewer = viewer

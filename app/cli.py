@@ -16,6 +16,7 @@ from alembic.config import Config
 
 from sqlmodel import Session
 
+from app.api.token_cli import token_app
 from app.config import Settings
 
 
@@ -46,6 +47,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 benchmark_app = typer.Typer(help="Benchmarks: commands that print figures.", no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
+app.add_typer(token_app, name="token")
 
 
 @contextmanager

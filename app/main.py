@@ -17,11 +17,16 @@ from app.access import SESSION_COOKIE
 from app.accounts.routes import public_router as sign_in_router
 from app.accounts.routes import router as account_router
 from app.admin.routes import router as admin_router
+from app.api import openapi
+from app.api.errors import api_error, is_api
+from app.api.router import api_router
+from app.api.token_routes import admin_router as admin_token_router
+from app.api.token_routes import router as token_router
 from app.audit import recorder  # noqa: F401  (installs the audit trail on every session)
 from app.calendar_feed.routes import public_router as calendar_feed_router
 from app.calendar_feed.routes import router as calendar_account_router
 from app.dashboard.routes import router as dashboard_router
-from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from app.hearings.routes import router as hearing_router
 from app.inquiries.answer_routes import router as answer_router
 from app.inquiries.item_routes import router as inquiry_item_router
@@ -37,30 +42,33 @@ from app.templating import STATIC_DIR, render
 log = logging.getLogger("oversight")
 
 
+PAGE_ROUTERS = [
+    sign_in_router, account_router, token_router, calendar_account_router, calendar_feed_router,
+    dashboard_router, programme_router, note_router, hearing_router, safeguard_router,
+    inquiry_router, inquiry_item_router, answer_router, report_router, transfer_router, admin_router,
+    admin_token_router,
+]
+API_DESCRIPTION = (
+    "The register, inquiries, answers and hearings of Oversight Desk as JSON. Send a personal "
+    "API token as `Authorization: Bearer <token>`; it acts with its account's current role "
+    "and clearance. Records above that clearance do not exist for it (404).")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="Oversight Desk", docs_url=None, redoc_url=None, openapi_url=None,
+    # The OpenAPI description covers the JSON API only; pages are left out of it.
+    app = FastAPI(title="Oversight Desk", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", description=API_DESCRIPTION,
                   max_body_size=settings.max_body_mb * 1024 * 1024)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
 
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(sign_in_router)
-    app.include_router(account_router)
-    app.include_router(calendar_account_router)
-    app.include_router(calendar_feed_router)
-    app.include_router(dashboard_router)
-    app.include_router(programme_router)
-    app.include_router(note_router)
-    app.include_router(hearing_router)
-    app.include_router(safeguard_router)
-    app.include_router(inquiry_router)
-    app.include_router(inquiry_item_router)
-    app.include_router(answer_router)
-    app.include_router(report_router)
-    app.include_router(transfer_router)
-    app.include_router(admin_router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    app.include_router(api_router)
+    openapi.install(app)
 
     @app.get("/health", include_in_schema=False)
     def health():
@@ -73,7 +81,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _install_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
+    """Each error as a page, or as JSON on /api/ paths (app.api.errors)."""
+    def handle(exc_class: type[Exception], page) -> None:
+        async def handler(request: Request, exc: Exception):
+            if is_api(request):
+                response = api_error(request, exc)
+                if exc_class is Exception:
+                    log.exception("unhandled error on %s %s", request.method, request.url.path)
+                    add_security_headers(response.headers, request.scope)
+                return response
+            return await page(request, exc)
+        app.add_exception_handler(exc_class, handler)
+
     async def not_signed_in(request: Request, exc: NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         had_session = SESSION_COOKIE in request.cookies
@@ -90,23 +109,19 @@ def _install_error_pages(app: FastAPI) -> None:
             response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden):
         return render(request, "errors/error.html", {"status": 403, "message": exc.message},
                       status_code=403)
 
-    @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return render(request, "errors/404.html", {"what": exc.what}, status_code=404)
 
-    @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
             return render(request, "errors/404.html", {"what": "Page"}, status_code=404)
         return render(request, "errors/error.html", {"status": exc.status_code,
                       "message": exc.detail}, status_code=exc.status_code)
 
-    @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
             # /programmes/abc names no record: that is "not found", not a malformed request.
@@ -117,7 +132,6 @@ def _install_error_pages(app: FastAPI) -> None:
             "status": 400, "message": "The address or form was not understood.",
         }, status_code=400)
 
-    @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         # The trace goes to the log, never to the person.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -125,3 +139,13 @@ def _install_error_pages(app: FastAPI) -> None:
         # Starlette answers unhandled errors outside all middleware: add the headers here.
         add_security_headers(response.headers, request.scope)
         return response
+
+    handle(NotAuthenticated, not_signed_in)
+    handle(Forbidden, forbidden)
+    handle(NotFound, not_found)
+    handle(StarletteHTTPException, http_error)
+    handle(RequestValidationError, bad_request)
+    # Page routes catch these themselves and show the form again; the API answers them here.
+    handle(ValidationFailed, server_error)
+    handle(Conflict, server_error)
+    handle(Exception, server_error)

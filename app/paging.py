@@ -1,6 +1,7 @@
 """What every paged, filtered list shares: its pages, and its filters as URL parameters."""
 
 import math
+from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
@@ -28,6 +29,15 @@ class Paged:
     @property
     def last_row(self) -> int:
         return min(self.total, self.page * self.page_size)
+
+
+@dataclass(frozen=True)
+class PageNumbers(Paged):
+    """Which page of how many rows, for a list whose rows are handed over apart."""
+
+    total: int
+    page: int
+    page_size: int
 
 
 def page_asked(value: object) -> int:

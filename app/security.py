@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -36,11 +36,16 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS and not is_same_origin(Headers(scope=scope)):
-            response = HTMLResponse(
-                "<!doctype html><title>Refused</title><h1>Request refused</h1>"
-                "<p>This change did not come from an Oversight Desk page, so it was not made.</p>",
-                status_code=403,
-            )
+            if scope["path"].startswith("/api/"):
+                response = JSONResponse({"detail": "A web page of another site may not change "
+                                                   "anything here."}, status_code=403)
+            else:
+                response = HTMLResponse(
+                    "<!doctype html><title>Refused</title><h1>Request refused</h1>"
+                    "<p>This change did not come from an Oversight Desk page, so it was not "
+                    "made.</p>",
+                    status_code=403,
+                )
             await response(scope, receive, self._with_headers(scope, send))
             return
         await self.app(scope, receive, self._with_headers(scope, send))

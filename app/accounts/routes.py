@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.access import AUTHENTICATED, FormDep, SESSION_COOKIE, ViewerDep
 from app.accounts import service
+from app.api.tokens import tokens_of
 from app.calendar_feed.service import active_feed
 from app.db import SessionDep
 from app.errors import ValidationFailed
@@ -98,8 +99,10 @@ def logout(request: Request, session: SessionDep, viewer: ViewerDep):
 
 def account_context(session: Session, viewer: service.Viewer,
                     errors: dict | None = None) -> dict:
-    """What the account page shows besides the person: form errors and their calendar feed."""
-    return {"errors": errors or {}, "calendar_feed": active_feed(session, viewer.user.id)}
+    """What the account page shows besides the person: form errors, their calendar feed and
+    their API tokens."""
+    return {"errors": errors or {}, "calendar_feed": active_feed(session, viewer.user.id),
+            "api_tokens": tokens_of(session, viewer.user.id), "token_errors": {}}
 
 
 @router.get("/account", name="account")
@@ -107,6 +110,7 @@ def account_page(request: Request, session: SessionDep, viewer: ViewerDep):
     return render(request, "accounts/account.html", {
         **account_context(session, viewer),
         "feed_revoked": request.query_params.get("calendar") == "revoked",
+        "token_revoked": request.query_params.get("token") == "revoked",
     })
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, object_session
 from app.clearance import reading_everything
 
 from app.models import (
-    AgendaItem, Answer, AnswerItem, Attachment, AuditAction, AuditEvent, Classification,
+    AgendaItem, Answer, AnswerItem, ApiToken, Attachment, AuditAction, AuditEvent, Classification,
     DeadlineExtension, Document, FundingLine, Hearing, ImportRun, Inquiry, InquiryItem,
     InquiryMinistry, InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
     SafeguardRating, Source, User, utcnow,
@@ -27,8 +27,8 @@ from app.models import (
 ACTOR_KEY = "actor"
 DELETED_KEY = "audit_deleted_rows"
 # Bookkeeping that changes on every save and says nothing to a reader of the history.
-IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at"}
-SECRET_FIELDS = {"password_hash"}
+IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at", "last_used_at"}
+SECRET_FIELDS = {"password_hash", "token_hash"}
 # Derived from a stored file, and up to megabytes long: the trail says how much, not what.
 SUMMARISED_FIELDS = {(Attachment, "text")}
 
@@ -101,6 +101,7 @@ AUDITED: dict[type, AuditedType] = {
     Source: AuditedType("source", lambda s: s.title[:200], ("programme", "programme_id")),
     ProgrammeNote: AuditedType("note", lambda n: n.title[:200], ("programme", "programme_id")),
     User: AuditedType("user", lambda u: u.email),
+    ApiToken: AuditedType("api_token", lambda t: t.name, ("user", "user_id")),
     Inquiry: AuditedType("inquiry", lambda i: i.reference or i.title[:200]),
     InquiryItem: AuditedType("inquiry_item", lambda i: f"Item {i.number}",
                              ("inquiry", "inquiry_id")),

@@ -24,6 +24,7 @@ RECORD_TYPES = {
     "answer": "Answer", "answer_item": "Answer to an item", "attachment": "Attachment",
     "hearing": "Hearing", "agenda_item": "Agenda item", "user": "Account",
     "import_run": "Import",
+    "api_token": "API token",
 }
 
 

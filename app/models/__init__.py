@@ -1,6 +1,6 @@
 """All tables and the enumerations they use. The schema changes only through Alembic migrations."""
 
-from app.models.accounts import CalendarFeed, LoginAttempt, Role, User, UserSession
+from app.models.accounts import ApiToken, CalendarFeed, LoginAttempt, Role, User, UserSession
 from app.models.audit import AuditAction, AuditEvent
 from app.models.base import Classification, Classified, classified_models, utcnow
 from app.models.hearings import AgendaItem, Hearing
@@ -17,7 +17,7 @@ from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence,
 from app.models.transfer import ExternalId, ImportKind, ImportRun
 
 __all__ = [
-    "AgendaItem", "Answer", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
+    "AgendaItem", "Answer", "ApiToken", "AnswerItem", "Assessment", "AssistanceKind", "Attachment",
     "AuditAction", "AuditEvent", "CalendarFeed", "Classification", "Classified", "DayCount",
     "DeadlineExtension", "Document", "DocumentKind", "ExternalId", "FundingKind", "FundingLine",
     "Hearing", "ImportKind", "ImportRun",
