@@ -146,7 +146,7 @@ def _country(activity: Element, where: str, found: list[Problem]) -> str:
                              "recipient-country (a region is not enough: the register needs "
                              "a country)."))
         return ""
-    share = max(countries, key=lambda c: _decimal(c.get("percentage") or "100"))
+    share = max(countries, key=lambda c: _decimal(c.get("percentage") or "100") or 0)
     code = (share.get("code") or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
         found.append(Problem(where, "recipient-country", f"Unknown country code “{code[:10]}”; "
@@ -154,11 +154,14 @@ def _country(activity: Element, where: str, found: list[Problem]) -> str:
     return code
 
 
-def _decimal(value: str) -> Decimal:
+def _decimal(value: str) -> Decimal | None:
+    """A finite number of sensible size, else None. (NaN cannot be compared or added, and
+    1e999999999 would be written out digit by digit.)"""
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
-        return Decimal(0)
+        return None
+    return number if number.is_finite() and number.adjusted() < 20 else None
 
 
 def _status(activity: Element, where: str, found: list[Problem]) -> str:
@@ -218,7 +221,7 @@ def _funding(activity: Element, where: str, found: list[Problem]) -> list[dict]:
         year = _ISO_DATE.match(day)
         currency = (value.get("currency") if value is not None else None) or default_currency
         amount = _decimal((value.text or "").strip()) if value is not None else None
-        if not year or not currency or amount is None or (value.text or "").strip() == "":
+        if not year or not currency or amount is None:
             found.append(Problem(at, "value", "A transaction needs a date (YYYY-MM-DD), a "
                                  "currency (or the activity's default-currency) and a value."))
             continue

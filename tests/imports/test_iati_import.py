@@ -118,3 +118,13 @@ def test_an_unknown_status_code_refuses_the_whole_file(tmp_path, db, empty_db):
 def test_a_file_that_is_not_iati_names_what_was_expected(tmp_path, db, empty_db):
     assert refused(tmp_path, db, "<rss version='2.0'/>") == [
         'file: Expected an IATI activity file (<iati-activities version="2.03">); found <rss>.']
+
+
+def test_numbers_that_are_not_finite_are_refused_not_a_server_error(tmp_path, db, empty_db):
+    text = (FIXTURE.read_text().replace(">40000000<", ">sNaN<", 1)
+            .replace('percentage="80"', 'percentage="NaN"', 1))
+    found = refused(tmp_path, db, text)
+    assert ("activity 1 (XX-EXAMPLE-EPF-2021-2032), transaction 1, value: A transaction needs "
+            "a date (YYYY-MM-DD), a currency (or the activity's default-currency) and a "
+            "value.") in found
+    assert len(found) == 1  # the NaN share counts as none: Niger's 20 % share does not win
