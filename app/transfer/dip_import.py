@@ -37,6 +37,8 @@ QUESTION_TYPES = {"Kleine Anfrage": "minor_interpellation",
                   "Schriftliche Frage": "written_question",
                   "Schriftliche Fragen": "written_question"}
 ANSWER_TYPE = "Antwort"
+# Fields DIP gives as lists of objects; another shape would be read as something else.
+LIST_FIELDS = ("vorgangsbezug", "ressort", "autoren_anzeige", "urheber")
 EXPECTED = ("Expected a DIP API response: a list of Drucksachen ({\"numFound\": …, \"documents\": "
             "[…], \"cursor\": …} from /api/v1/drucksache or /drucksache-text), one Drucksache "
             "({\"typ\": \"Dokument\", \"dokumentart\": \"Drucksache\", …}) or an array of them")
@@ -62,6 +64,10 @@ def plan_dip(session: Session, path: Path, clearance: Classification
     except json.JSONDecodeError as exc:
         yield Problem("file", "", f"The file is not JSON: {exc.msg} at line {exc.lineno}, "
                                   f"column {exc.colno}. {EXPECTED}.")
+        return
+    except (RecursionError, ValueError) as exc:  # nested without end; a number of 5000 digits
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        yield Problem("file", "", f"The file is not JSON DIP gives: {reason[:120]}. {EXPECTED}.")
         return
     records, shape_problem = _records(document)
     if shape_problem:
@@ -112,6 +118,8 @@ def _units(session: Session, records: list[dict]) -> tuple[list[Unit], list[Chan
                                   f"{record.get('typ', 'record')}, not a Drucksache"))
         elif missing:
             entries.append(Problem(where, missing[0], f"The Drucksache lacks “{missing[0]}”."))
+        elif shapes := _shape_problems(where, record):
+            entries.extend(shapes)
         elif kind in QUESTION_TYPES:
             unit = Unit(where, record, vorgaenge=_vorgaenge(record))
             units.append(unit)
@@ -134,6 +142,19 @@ def _units(session: Session, records: list[dict]) -> tuple[list[Unit], list[Chan
             continue
         units.append(Unit(where, {"_inquiry_id": known}, record, _vorgaenge(record)))
     return units, entries
+
+
+def _shape_problems(where: str, record: dict) -> list[Problem]:
+    found = []
+    for name in LIST_FIELDS:
+        value = record.get(name)
+        if value is None or (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            continue
+        what = "a list holding other values" if isinstance(value, list) else (
+            f"a JSON {type(value).__name__}")
+        found.append(Problem(where, name, f"Expected a list of objects, as DIP gives it; found "
+                                          f"{what}."))
+    return found
 
 
 def _vorgaenge(record: dict) -> list[str]:

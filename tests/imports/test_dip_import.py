@@ -102,3 +102,23 @@ def test_an_inquiry_marked_higher_since_keeps_its_marking_on_reimport(db, empty_
     assert plan.count(Action.UNCHANGED) == 1, problems(plan)
     db.expire_all()
     assert db.exec(select(Inquiry)).one().classification == Classification.RESTRICTED
+
+
+def test_a_list_field_of_another_shape_is_refused_naming_it(tmp_path, db, empty_db):
+    document = json.loads(FIXTURE.read_text())
+    document["documents"][0]["vorgangsbezug"] = 241210
+    document["documents"][0]["urheber"] = "Fraktion DIE LINKE"
+    plan = commit(db, "dip", write(tmp_path, "v.json", json.dumps(document)))
+    assert problems(plan)[:2] == [
+        "record 1 (Drucksache 19/5546), vorgangsbezug: Expected a list of objects, as DIP "
+        "gives it; found a JSON int.",
+        "record 1 (Drucksache 19/5546), urheber: Expected a list of objects, as DIP gives it; "
+        "found a JSON str."]
+    assert db.exec(select(Inquiry)).first() is None
+
+
+def test_json_nested_without_end_or_with_endless_numbers_is_refused(tmp_path, db, empty_db):
+    for name, text in (("deep.json", "[" * 100_000 + "]" * 100_000),
+                       ("digits.json", "[" + "1" * 5000 + "]")):
+        found = problems(commit(db, "dip", write(tmp_path, name, text)))
+        assert len(found) == 1 and found[0].startswith("file: The file is not JSON DIP gives: ")
