@@ -106,10 +106,13 @@ def import_commit(request: Request, run_id: RecordId, session: SessionDep, edito
     path = store.path(run.stored_name)
     try:
         plan = service.commit(session, run.kind, path, clearance, service.expected(run))
-    except service.PlanChanged:
+    except service.PlanChanged as exc:
         session.rollback()
         run = service.get_run(session, run_id, editor.user.id)
         plan = service.preview(session, run.kind, path, clearance)
+        if not plan.refused:  # the register refused a change the preview could not foresee
+            for problem in exc.plan.problems:
+                plan.add(problem)
         service.replan(run, plan)
         return _run_page(request, run, plan, "The register changed since the preview, so "
                          "nothing was imported. This is the plan now: check it and import "

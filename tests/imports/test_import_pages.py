@@ -85,3 +85,26 @@ def test_members_may_not_import_and_nobody_sees_anothers_file(server, client_for
     staff = client_for(server, "staff")
     location = upload(staff, "csv", "mine.csv", csv_bytes([programme_row()])).headers["location"]
     assert client_for(server, "admin").get(location).status_code == 404
+
+
+def test_an_import_the_register_refuses_when_applied_shows_why(server, client_for, db):
+    """The DIP answer is held above the importer's clearance: the preview cannot know, the
+    commit is refused, and the page says why instead of offering the same import again."""
+    from pathlib import Path
+
+    from app.models import Answer, AnswerItem, Classification
+
+    dip = (Path(__file__).parent / "files" / "dip_drucksachen.json").read_bytes()
+    staff = client_for(server, "staff")
+    assert staff.post(upload(staff, "dip", "dip.json", dip).headers["location"]
+                      + "/commit").status_code == 303
+    for row in (*db.exec(select(Answer)), *db.exec(select(AnswerItem))):
+        row.classification = Classification.CONFIDENTIAL
+    db.commit()
+    public = client_for(server, "staff_public")
+    location = upload(public, "dip", "again.json", dip).headers["location"]
+    response = public.post(f"{location}/commit")
+    assert response.status_code == 409
+    assert "Someone else has logged an answer to this inquiry" in response.text
+    assert "This file cannot be imported: 1 problem" in response.text
+    assert f'action="{location}/commit"' not in response.text
