@@ -18,12 +18,14 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
 import pycountry
+import sqlalchemy as sa
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as SafeTree
 from pydantic import ValidationError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from app.clearance import reading_everything
 from app.forms import problems as form_problems
 from app.models import Classification, Programme
 from app.programmes import service as programmes
@@ -100,6 +102,12 @@ def _plan_activity(session: Session, number: int, activity: Element
     values.update(_dates(activity, where, found))
     values["funding"] = _funding(activity, where, found)
     programme = _existing(session, identifier)
+    if programme is None and _held_above(session, identifier):
+        # Said as the programme form and the CSV import say it, and at the preview: the
+        # commit could only fail on the unique reference code.
+        yield Problem(where, "iati-identifier", "Another programme already has the reference "
+                      f"code “{identifier}”.")
+        return
     if programme is not None:
         values.update(instrument=programme.instrument.code,
                       kinds=[k.kind.value for k in programme.kinds],
@@ -239,6 +247,15 @@ def _existing(session: Session, identifier: str) -> Programme | None:
     query = query.where(Programme.id == programme_id) if programme_id else query.where(
         Programme.reference_code == identifier)
     return session.exec(query).first()
+
+
+def _held_above(session: Session, identifier: str) -> bool:
+    """Whether the activity is in the register above the reader's clearance."""
+    programme_id = find_record_id(session, "iati", identifier)
+    with reading_everything(session):
+        return session.exec(select(Programme.id).where(sa.or_(
+            Programme.reference_code == identifier, Programme.id == (programme_id or 0)))
+        ).first() is not None
 
 
 def _change(where: str, identifier: str, programme: Programme | None, data: ProgrammeInput

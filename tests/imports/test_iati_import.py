@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from app.models import ExternalId, FundingLine, Programme, ProgrammeStatus
+from app.models import Classification, ExternalId, FundingLine, Programme, ProgrammeStatus
 from app.transfer.plan import Action
 from tests.imports.helpers import commit, preview, problems, programme_count, write
 
@@ -128,3 +128,17 @@ def test_numbers_that_are_not_finite_are_refused_not_a_server_error(tmp_path, db
             "a date (YYYY-MM-DD), a currency (or the activity's default-currency) and a "
             "value.") in found
     assert len(found) == 1  # the NaN share counts as none: Niger's 20 % share does not win
+
+
+def test_an_activity_held_above_the_importers_clearance_is_refused_in_the_preview(db, empty_db):
+    commit(db, "iati", FIXTURE)
+    niger = db.exec(select(Programme).where(
+        Programme.reference_code == "XX-EXAMPLE-EPF-NIGER-2022")).one()
+    niger.classification = Classification.RESTRICTED
+    db.commit()
+    plan = preview(db, "iati", FIXTURE, Classification.PUBLIC)
+    # The words of the programme form and the CSV import: nothing more than they tell.
+    assert problems(plan) == [
+        "activity 2 (XX-EXAMPLE-EPF-NIGER-2022), iati-identifier: Another programme already "
+        "has the reference code “XX-EXAMPLE-EPF-NIGER-2022”."]
+    assert plan.count(Action.CREATE) == 0
