@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -108,6 +109,16 @@ def start_run(session: Session, store: ImportStore, upload: Upload, kind: Import
     session.flush()
     store.keep(session, upload.path, run.stored_name)
     return run
+
+
+def claim(session: Session, run: ImportRun) -> bool:
+    """Mark the run as being imported, in one statement: of two requests for the same file (a
+    double click, two workers) one goes on and the other finds it taken. The mark is undone
+    with everything else if the import is refused or fails."""
+    taken = session.execute(
+        sa.update(ImportRun).where(ImportRun.id == run.id, ImportRun.imported_at.is_(None))
+        .values(imported_at=utcnow()).execution_options(synchronize_session=False))
+    return taken.rowcount == 1
 
 
 def finish_run(session: Session, store: ImportStore, run: ImportRun, plan: Plan) -> None:

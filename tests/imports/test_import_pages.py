@@ -1,8 +1,12 @@
 """The import pages over real HTTP: upload, preview, import, the result; refused files; who may."""
 
 import re
+import threading
 
-from sqlmodel import select
+from sqlmodel import Session, select
+
+from app.clearance import read_as_system
+from app.db import make_engine
 
 from app.models import AuditEvent, ImportRun, Programme
 from tests.imports.helpers import csv_bytes, programme_row
@@ -108,3 +112,43 @@ def test_an_import_the_register_refuses_when_applied_shows_why(server, client_fo
     assert "Someone else has logged an answer to this inquiry" in response.text
     assert "This file cannot be imported: 1 problem" in response.text
     assert f'action="{location}/commit"' not in response.text
+
+
+def _commit_twice_at_once(live, client_for, content: bytes) -> list[int]:
+    """Two requests to import the same previewed file, sent at the same moment (a double click,
+    or two app workers)."""
+    staff = client_for(live, "staff")
+    location = upload(staff, "csv", "twice.csv", content).headers["location"]
+    second = client_for(live, "staff")
+    start = threading.Barrier(2)
+
+    def post(http, answers):
+        start.wait()
+        answers.append(http.post(f"{location}/commit").status_code)
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=post, args=(http, answers)) for http in (staff, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_a_file_imported_twice_at_once_is_imported_once(server, client_for, db):
+    content = csv_bytes([programme_row(), programme_row(reference_code="EPF-2", title="Second")])
+    assert _commit_twice_at_once(server, client_for, content) == [303, 303]
+    assert len(db.exec(select(Programme)).all()) == 2
+    run = db.exec(select(ImportRun)).one()
+    assert run.imported_at is not None and run.created == 2
+
+
+def test_a_file_imported_twice_at_once_is_imported_once_on_postgresql(pg_server, client_for,
+                                                                      pg_url):
+    content = csv_bytes([programme_row(), programme_row(reference_code="EPF-2", title="Second")])
+    assert _commit_twice_at_once(pg_server, client_for, content) == [303, 303]
+    engine = make_engine(pg_url)
+    with read_as_system(Session(engine)) as session:
+        assert len(session.exec(select(Programme)).all()) == 2
+        assert session.exec(select(ImportRun)).one().created == 2
+    engine.dispose()
