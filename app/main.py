@@ -30,6 +30,7 @@ from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
 from app.reports.routes import router as report_router
 from app.safeguards.routes import router as safeguard_router
+from app.search.routes import router as search_router
 from app.security import SecurityMiddleware, add_security_headers
 from app.templating import STATIC_DIR, render
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inquiry_item_router)
     app.include_router(answer_router)
     app.include_router(report_router)
+    app.include_router(search_router)
     app.include_router(admin_router)
 
     @app.get("/health", include_in_schema=False)
