@@ -16,8 +16,8 @@ from app.models import SearchEntry
 from app.search.words import MIN_PREFIX_CHARS, fts5_match
 
 FTS_TABLE = "search_fts"
-# bm25 weights of the FTS5 columns: title stems count five times the body's.
-TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+# bm25 weights of the FTS5 columns: title stems count ten times the body's.
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 
 
 @dataclass(frozen=True)

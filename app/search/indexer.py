@@ -204,7 +204,7 @@ def _entry(kind: RecordKind, row, with_stems: bool) -> dict:
 
 
 def _rows(connection: Connection, select: sa.Select) -> Iterator[list]:
-    result = connection.execution_options(yield_per=BATCH).execute(select)
+    result = connection.execute(select.execution_options(yield_per=BATCH))
     for rows in result.partitions(BATCH):
         yield rows
 

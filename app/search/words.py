@@ -78,13 +78,13 @@ def query_words(query: str) -> list[str]:
 
 def fts5_match(words: list[str]) -> str:
     """An FTS5 MATCH expression: every word by one of its stems; the last one also as the start
-    of a word (live search). Each term is quoted, and holds only letters and digits."""
+    of a longer word (live search). Each term is quoted, and holds only letters and digits."""
     groups = []
     for position, word in enumerate(words):
-        terms = [f'"{s}"' for s in stems(word)]
-        if position == len(words) - 1 and len(word) >= MIN_PREFIX_CHARS:
-            terms.append(f'"{word}"*')
-        groups.append("(" + " OR ".join(terms) + ")")
+        # A stem as a prefix also finds the word's own longer forms ("ausbild"* finds
+        # "Ausbildungsmission"), and counts one hit per word, not one per form.
+        star = "*" if position == len(words) - 1 and len(word) >= MIN_PREFIX_CHARS else ""
+        groups.append("(" + " OR ".join(f'"{s}"{star}' for s in stems(word)) + ")")
     return " AND ".join(groups)
 
 
@@ -93,7 +93,8 @@ class Highlighter:
 
     def __init__(self, words: list[str]):
         self.stems = {s for w in words for s in stems(w)} | set(words)
-        self.prefix = words[-1] if words and len(words[-1]) >= MIN_PREFIX_CHARS else None
+        last = words[-1] if words and len(words[-1]) >= MIN_PREFIX_CHARS else None
+        self.prefixes = (last, *stems(last)) if last else ()
         # Candidates first, by a regular expression (fast on long attachments), then checked.
         starts = {s[:-1] if len(s) > 3 else s for s in self.stems}
         self._candidates = re.compile(
@@ -107,7 +108,7 @@ class Highlighter:
         for match in self._candidates.finditer(fold_in_place(text)):
             word = fold(match.group())
             if (word in self.stems or self.stems.intersection(stems(word))
-                    or (self.prefix and word.startswith(self.prefix))):
+                    or word.startswith(self.prefixes)):
                 found.append(match.span())
         return found
 

@@ -49,8 +49,11 @@ def _vector(column: str, weight: str, limit: str = '') -> str:
     if limit:
         # A tsvector holds at most 1 MB: the start of a very long attachment is indexed.
         text = f"left({text}, {limit})"
-    return " || ".join(f"setweight(to_tsvector('{config}'::regconfig, {text}), '{weight}')"
-                       for config in ('simple', 'german', 'english'))
+    # For `simple`, every run of letters and digits is a word: "20/4473" is found by "4473".
+    words = f"regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g')"
+    return " || ".join(
+        f"setweight(to_tsvector('{config}'::regconfig, {source}), '{weight}')"
+        for config, source in (('simple', words), ('german', text), ('english', text)))
 
 
 POSTGRESQL_FTS = [
