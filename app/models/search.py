@@ -36,6 +36,9 @@ class SearchEntry(Classified, table=True):
     # German and English stems of the words (SQLite only; PostgreSQL stems itself).
     title_stems: str = Field(default="", sa_type=sa.Text)
     body_stems: str = Field(default="", sa_type=sa.Text)
+    # SQLite only: the marking, the clearances that may read it, the kind, assessment and
+    # inquiry type as words, so the full-text index itself filters by them (app.search.backends).
+    tags: str = Field(default="", max_length=200)
     happened_on: date | None = Field(default=None, index=True)
     # Filters: the assessment of an answer item, the type code of an inquiry's records.
     assessment: str | None = Field(default=None, max_length=32)

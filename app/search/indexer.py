@@ -17,7 +17,7 @@ from app.models import (
     Answer, AnswerItem, Attachment, Inquiry, InquiryItem, InquiryType, Programme, ProgrammeNote,
     SearchEntry, Source,
 )
-from app.search.words import stems_of
+from app.search.words import stems_of, tags_of
 
 ENTRY = SearchEntry.__table__
 BATCH = 2000
@@ -197,9 +197,11 @@ def _entry(kind: RecordKind, row, with_stems: bool) -> dict:
               **kind.entry(row)}
     values["assessment"] = getattr(values["assessment"], "value", values["assessment"])
     values["body"] = (values["body"] or "")[:MAX_BODY_CHARS]
-    values.update(kind=kind.name, record_id=row.id,
-                  title_stems=stems_of(values["title"]) if with_stems else "",
-                  body_stems=stems_of(values["body"]) if with_stems else "")
+    values.update(kind=kind.name, record_id=row.id, title_stems="", body_stems="", tags="")
+    if with_stems:
+        values.update(title_stems=stems_of(values["title"]), body_stems=stems_of(values["body"]),
+                      tags=tags_of(values["classification"], kind.name, values["assessment"],
+                                   values["inquiry_type"]))
     return values
 
 

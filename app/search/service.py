@@ -1,8 +1,8 @@
 """Full-text search over the register and the question-and-answer record, at the reader's
 clearance: `search(session, SearchQuery) -> SearchPage`, for the search page and the JSON API.
 
-The clearance condition is written once, in `_visible`, and every statement that matches, ranks
-and counts goes through it; snippets and highlighted titles are made only from the rows those
+The clearance condition is written once, in `search`, and every statement that matches, ranks
+and counts applies it (app.search.backends); snippets and highlighted titles are made only from the rows those
 statements return. So no snippet, title or count ever holds text above the reader's clearance.
 """
 
@@ -18,7 +18,7 @@ from app.models import (
     Assessment, Classification, InquiryMinistry, InquiryProgramme, Ministry, SearchEntry,
 )
 from app.paging import Paged
-from app.search.backends import matching_for
+from app.search.backends import plan_for
 from app.search.words import Highlighter, query_words
 
 PAGE_SIZE = 20
@@ -114,37 +114,32 @@ def _filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _visible(session: Session, select: sa.Select, matching, query: SearchQuery) -> sa.Select:
-    """The one place the clearance enters a search: the matching entries at or below it."""
-    return (select.select_from(matching.source)
-            .where(matching.condition,
-                   SearchEntry.classification <= int(reader_clearance(session)),
-                   *_filters(query)))
-
-
 def search(session: Session, query: SearchQuery) -> SearchPage:
     """One page of the records matching `query` at the session's clearance, best first."""
     words = query_words(query.text)
     if not words:
         return SearchPage(hits=[], total=0, page=1, page_size=query.page_size)
-    matching = matching_for(session, words)
-    total, highest = session.execute(_visible(
-        session, sa.select(sa.func.count(), sa.func.max(SearchEntry.classification)),
-        matching, query)).one()
+    clearance = int(reader_clearance(session))
+    plan = plan_for(
+        session, words=words, clearance=clearance,
+        # The one place the clearance enters a search: every statement of the plan applies it.
+        visible=[SearchEntry.classification <= clearance, *_filters(query)],
+        tagged={name: value for name, value in (
+            ("kind", query.kind), ("assessment", query.assessment.value if query.assessment
+                                   else ""), ("type", query.inquiry_type)) if value},
+        needs_entries=bool(query.ministry or query.programme is not None or query.date_from
+                           or query.date_to),
+    )
+    total, highest = plan.count(session)
     # A count of restricted matches already tells that such records exist.
     note_marking(session, highest)
     page = min(query.page, max(1, -(-total // query.page_size)))
-    rank = matching.score.label("rank")
-    rows = session.execute(_visible(
-        session,
-        sa.select(SearchEntry.kind, SearchEntry.record_id, SearchEntry.programme_id,
-                  SearchEntry.inquiry_id, SearchEntry.item_id, SearchEntry.title,
-                  sa.func.substr(SearchEntry.body, 1, SNIPPET_SOURCE_CHARS).label("body"),
-                  SearchEntry.happened_on, SearchEntry.classification, SearchEntry.assessment,
-                  rank),
-        matching, query)
-        .order_by(rank.desc(), SearchEntry.id)
-        .offset((page - 1) * query.page_size).limit(query.page_size)).all()
+    rows = plan.ranked(session, [
+        SearchEntry.kind, SearchEntry.record_id, SearchEntry.programme_id,
+        SearchEntry.inquiry_id, SearchEntry.item_id, SearchEntry.title,
+        sa.func.substr(SearchEntry.body, 1, SNIPPET_SOURCE_CHARS).label("body"),
+        SearchEntry.happened_on, SearchEntry.classification, SearchEntry.assessment,
+    ], total, (page - 1) * query.page_size, query.page_size) if total else []
     highlighter = Highlighter(words)
     hits = [SearchHit(
         kind=row.kind, kind_label=KIND_LABELS[row.kind], record_id=row.record_id,

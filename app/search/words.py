@@ -156,3 +156,21 @@ def _marked(text: str, hits: list[tuple[int, int]], start: int, end: int) -> Mar
     parts.append(str(escape(text[position:end])))
     parts.append("…" if end < len(text) else "")
     return Markup("".join(parts))
+
+
+def tag(name: str, value: object) -> str:
+    """A filter value as one word for the index's tags column ("kind" "answer_item" ->
+    "kindansweritem"): letters and digits only, so the tokenizer keeps it whole."""
+    return name + re.sub(r"[^a-z0-9]", "", str(value).lower())
+
+
+def tags_of(classification: int, kind: str, assessment: str | None,
+            inquiry_type: str | None) -> str:
+    """The tags of an entry: its marking, every clearance that may read it, its kind, the
+    assessment and the inquiry type."""
+    words = [tag("marking", classification), *(tag("reader", level)
+                                               for level in range(classification, 3)),
+             tag("kind", kind)]
+    words += [tag("assessment", assessment)] if assessment else []
+    words += [tag("type", inquiry_type)] if inquiry_type else []
+    return " ".join(words)

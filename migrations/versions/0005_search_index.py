@@ -26,21 +26,21 @@ INDEXED_COLUMNS = ('answer_id', 'classification', 'happened_on', 'inquiry_id', '
 
 SQLITE_FTS = [
     # External content: the text lives once, in search_entry; FTS5 holds only the index.
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, body_stems, "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, body_stems, tags, "
     "content='search_entry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
     "CREATE TRIGGER search_entry_fts_insert AFTER INSERT ON search_entry BEGIN "
-    "INSERT INTO search_fts(rowid, title_stems, body_stems) "
-    "VALUES (new.id, new.title_stems, new.body_stems); END",
+    "INSERT INTO search_fts(rowid, title_stems, body_stems, tags) "
+    "VALUES (new.id, new.title_stems, new.body_stems, new.tags); END",
     "CREATE TRIGGER search_entry_fts_delete AFTER DELETE ON search_entry BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems) "
-    "VALUES ('delete', old.id, old.title_stems, old.body_stems); END",
-    "CREATE TRIGGER search_entry_fts_update AFTER UPDATE OF title_stems, body_stems "
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems, tags) "
+    "VALUES ('delete', old.id, old.title_stems, old.body_stems, old.tags); END",
+    "CREATE TRIGGER search_entry_fts_update AFTER UPDATE OF title_stems, body_stems, tags "
     "ON search_entry BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems) "
-    "VALUES ('delete', old.id, old.title_stems, old.body_stems); "
-    "INSERT INTO search_fts(rowid, title_stems, body_stems) "
-    "VALUES (new.id, new.title_stems, new.body_stems); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems, tags) "
+    "VALUES ('delete', old.id, old.title_stems, old.body_stems, old.tags); "
+    "INSERT INTO search_fts(rowid, title_stems, body_stems, tags) "
+    "VALUES (new.id, new.title_stems, new.body_stems, new.tags); END",
 ]
 
 
@@ -77,6 +77,7 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('title_stems', sa.Text(), nullable=False),
     sa.Column('body_stems', sa.Text(), nullable=False),
+    sa.Column('tags', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('happened_on', sa.Date(), nullable=True),
     sa.Column('assessment', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('inquiry_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
