@@ -23,7 +23,7 @@ FTS_TABLE = "search_fts"
 # bm25 weights of the FTS5 columns: title stems count ten times the body's; tags nothing.
 BM25_WEIGHTS = (10.0, 1.0, 0.0)
 # Beyond this many matches, SQLite ranks the newest this many (more words narrow the search).
-RANK_WINDOW = 10_000
+RANK_WINDOW = 5_000
 FTS = sa.table(FTS_TABLE, sa.column("rowid"))
 
 
@@ -53,19 +53,25 @@ class SearchPlan:
 
 
 class SqlitePlan(SearchPlan):
-    def _match(self, *extra_tags: str) -> sa.BindParameter:
-        tags = [tag("reader", self.clearance), *(tag(k, v) for k, v in self.tagged.items()),
-                *extra_tags]
-        expression = (f"{{title_stems body_stems}} : ({fts5_match(self.words)}) AND tags : ("
-                      + " AND ".join(f'"{t}"' for t in tags) + ")")
+    def _match(self, *, tagged: bool = True, extra_tags: tuple[str, ...] = ()) -> sa.BindParameter:
+        expression = f"{{title_stems body_stems}} : ({fts5_match(self.words)})"
+        if tagged:
+            # Records above the clearance left out by their marking (a short list to skip).
+            hidden = [tag("marking", level) for level in range(self.clearance + 1, 3)]
+            wanted = [*(tag(k, v) for k, v in self.tagged.items()), *extra_tags]
+            if wanted:
+                expression += " AND tags : (" + " AND ".join(f'"{t}"' for t in wanted) + ")"
+            if hidden:
+                expression += " NOT tags : (" + " OR ".join(f'"{t}"' for t in hidden) + ")"
         return sa.bindparam("fts_match", expression)
 
-    def _select(self, columns, *extra_tags: str) -> sa.Select:
-        fts = FTS
-        select = sa.select(*columns).select_from(fts).where(
-            sa.literal_column(FTS_TABLE).op("MATCH")(self._match(*extra_tags)))
-        if self.needs_entries:
-            select = select.join(SearchEntry, SearchEntry.id == fts.c.rowid).where(*self.visible)
+    def _select(self, columns, *, tagged: bool = True, extra_tags: tuple[str, ...] = (),
+                entries: bool | None = None) -> sa.Select:
+        select = sa.select(*columns).select_from(FTS).where(
+            sa.literal_column(FTS_TABLE).op("MATCH")(self._match(tagged=tagged,
+                                                                extra_tags=extra_tags)))
+        if self.needs_entries if entries is None else entries:
+            select = select.join(SearchEntry, SearchEntry.id == FTS.c.rowid).where(*self.visible)
         return select
 
     def count(self, session: Session) -> tuple[int, int | None]:
@@ -74,22 +80,23 @@ class SqlitePlan(SearchPlan):
         # The highest marking among the matches: the first level down from the clearance that
         # has a match (each is a cheap lookup in the index).
         for level in range(self.clearance, -1, -1):
-            if total and session.execute(self._select([sa.literal(1)], tag("marking", level))
-                                         .limit(1)).first():
+            if total and session.execute(self._select(
+                    [sa.literal(1)], extra_tags=(tag("marking", level),)).limit(1)).first():
                 highest = level
                 break
         return total, highest
 
     def ranked(self, session, columns, total, offset, limit):
-        fts = FTS
+        # bm25 weighs every phrase of the MATCH over the whole index, so the ranking matches
+        # the words alone and filters in SQL, over the newest RANK_WINDOW matches at most.
         score = -sa.func.bm25(sa.literal_column(FTS_TABLE), *BM25_WEIGHTS)
-        inner = self._select([fts.c.rowid.label("entry_id"), score.label("rank")])
+        inner = self._select([FTS.c.rowid.label("entry_id"), score.label("rank")], tagged=False,
+                             entries=True)
         if total > RANK_WINDOW:
-            # Ranking costs a little per match: rank the newest RANK_WINDOW of a huge result.
-            cutoff = session.execute(self._select([fts.c.rowid]).order_by(fts.c.rowid.desc())
+            cutoff = session.execute(self._select([FTS.c.rowid]).order_by(FTS.c.rowid.desc())
                                      .offset(RANK_WINDOW - 1).limit(1)).scalar()
-            inner = inner.where(fts.c.rowid >= cutoff)
-        page = inner.order_by(sa.literal_column("rank").desc(), fts.c.rowid).offset(offset) \
+            inner = inner.where(FTS.c.rowid >= cutoff)
+        page = inner.order_by(sa.literal_column("rank").desc(), FTS.c.rowid).offset(offset) \
             .limit(limit).subquery()
         return session.execute(
             sa.select(*columns, page.c.rank).join(page, page.c.entry_id == SearchEntry.id)

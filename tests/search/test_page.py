@@ -74,9 +74,9 @@ def test_results_come_in_pages_of_twenty(client, data_dir):
 @given(words=st.lists(st.sampled_from(FTS_SYNTAX) | st.text(max_size=12), max_size=12),
        long=st.booleans())
 def test_hostile_queries_never_give_a_server_error(client, words, long):
-    query = "".join(words) * (300 if long else 1)
+    query = ("".join(words) * (300 if long else 1))[:3000]  # encoded, the URL stays below 64 KB
     for headers in ({}, {"HX-Request": "true"}):
-        response = client.get("/search", params={"q": query, "kind": query}, headers=headers)
+        response = client.get("/search", params={"q": query, "kind": query[:100]}, headers=headers)
         assert response.status_code == 200, response.text[:500]
         assert "<script>" not in response.text.split('id="results-status"')[-1]
 
