@@ -48,6 +48,8 @@ app.add_typer(user_app, name="user")
 benchmark_app = typer.Typer(help="Benchmarks: commands that print figures.", no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
 app.add_typer(token_app, name="token")
+search_app = typer.Typer(help="The full-text search index.", no_args_is_help=True)
+app.add_typer(search_app, name="search")
 
 
 @contextmanager
@@ -102,6 +104,7 @@ def demo_load(
                 return
             typer.echo(f"Refused: {exc}. Use an empty database.", err=True)
             raise typer.Exit(1) from None
+    _reindex("demo load")
     typer.echo(f"Loaded {loaded.programmes} demo programmes and {loaded.notes} notes.")
     found = loaded.inquiries
     typer.echo(f"Loaded {found.inquiries} inquiries ({found.real_inquiries} real minor "
@@ -114,6 +117,28 @@ def demo_load(
         for email, role, clearance, password in loaded.accounts:
             typer.echo(f"  {email:<38} {role:<7} {clearance:<13} {password}")
         typer.echo("Sign in at /login. `oversight user password EMAIL` sets a new password.")
+
+
+def _reindex(what: str) -> dict[str, int]:
+    from app.search.maintenance import rebuild_index
+
+    with command_session(what) as session:
+        counts = rebuild_index(session)
+        session.commit()
+    return counts
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from every record (after a bulk load or a restore). Writes in
+    the database keep the index in step by themselves; this is never needed for them."""
+    import time
+
+    started = time.perf_counter()
+    counts = _reindex("search reindex")
+    listed = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    typer.echo(f"Indexed {sum(counts.values())} records ({listed}) in "
+               f"{time.perf_counter() - started:.1f} s.")
 
 
 @user_app.command("add")
@@ -300,6 +325,24 @@ def benchmark_reports(
 
     browser = None if chromium == "none" else (chromium or shutil.which("chromium"))
     run(programmes, processes, browser, typer.echo)
+
+
+@benchmark_app.command("search")
+def benchmark_search(
+    inquiries: int = typer.Option(100_000, min=10, max=2_000_000,
+                                  help="Inquiries in the throw-away database."),
+    items: int = typer.Option(5, min=1, max=50, help="Questions (each with an answer) per "
+                              "inquiry."),
+    repeats: int = typer.Option(10, min=1, max=1000, help="Runs of each query per clearance."),
+    database_url: str = typer.Option("", "--database-url", help="An EMPTY PostgreSQL database "
+                                     "to use instead of a temporary SQLite file; it is filled."),
+) -> None:
+    """Time full-text search on a throw-away database of INQUIRIES inquiries with ITEMS
+    questions and answers each: index build time, database size, and the median and 95th
+    percentile latency of about twenty realistic queries at each clearance."""
+    from app.search.benchmark import run
+
+    run(inquiries, items, repeats, database_url or None, typer.echo)
 
 
 def _transfer_commands() -> None:

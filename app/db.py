@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+# Installs the search index upkeep on every session, so every write path keeps it in step.
+from app.search import maintenance  # noqa: F401
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

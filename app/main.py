@@ -35,6 +35,7 @@ from app.programmes.note_routes import router as note_router
 from app.programmes.routes import router as programme_router
 from app.reports.routes import router as report_router
 from app.safeguards.routes import router as safeguard_router
+from app.search.routes import router as search_router
 from app.security import SecurityMiddleware, add_security_headers
 from app.transfer.routes import router as transfer_router
 from app.templating import STATIC_DIR, render
@@ -45,7 +46,8 @@ log = logging.getLogger("oversight")
 PAGE_ROUTERS = [
     sign_in_router, account_router, token_router, calendar_account_router, calendar_feed_router,
     dashboard_router, programme_router, note_router, hearing_router, safeguard_router,
-    inquiry_router, inquiry_item_router, answer_router, report_router, transfer_router, admin_router,
+    inquiry_router, inquiry_item_router, answer_router, report_router, search_router, transfer_router,
+    admin_router,
     admin_token_router,
 ]
 API_DESCRIPTION = (

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 from app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import Settings
 from app.db import make_engine
+from app.search.backends import is_engine_table
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -38,6 +39,8 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            # SQLite's full-text tables belong to the search index, not to a model.
+            include_name=lambda name, kind, _: not (kind == "table" and is_engine_table(name)),
         )
         with context.begin_transaction():
             context.run_migrations()

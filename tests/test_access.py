@@ -95,6 +95,7 @@ POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/programmes/{p}/notes/{n}/edit"): ({}, expect(members=403, staff=422)),
     ("GET", "/programmes/{p}/notes/{n}/delete"): (None, EDIT_PAGE),
     ("GET", "/hearings"): (None, READ),
+    ("GET", "/search"): (None, READ),
     ("GET", "/hearings/new"): (None, EDIT_PAGE),
     ("POST", "/hearings"): ({}, expect(members=403, staff=422)),
     ("GET", "/hearings/{h}"): (None, READ),

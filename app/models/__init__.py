@@ -14,6 +14,7 @@ from app.models.register import (
 )
 from app.models.reports import Document, DocumentKind, JobState, RenderJob
 from app.models.safeguards import Rating, SafeguardCriterion, SafeguardEvidence, SafeguardRating
+from app.models.search import SearchEntry
 from app.models.transfer import ExternalId, ImportKind, ImportRun
 
 __all__ = [
@@ -24,6 +25,6 @@ __all__ = [
     "Inquiry", "InquiryItem", "InquiryMinistry", "InquiryProgramme", "InquiryType",
     "Instrument", "JobState", "LoginAttempt", "Ministry", "Programme", "ProgrammeKind",
     "ProgrammeNote", "ProgrammeStatus", "Rating", "RefusalReason", "RenderJob", "Role",
-    "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating", "Source", "SourceConfidence",
-    "User", "UserSession", "classified_models", "utcnow",
+    "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating", "SearchEntry", "Source",
+    "SourceConfidence", "User", "UserSession", "classified_models", "utcnow",
 ]

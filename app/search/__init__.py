@@ -1,0 +1,1 @@
+"""Full-text search over the register and the question-and-answer record."""

@@ -1,0 +1,75 @@
+"""The search page: a plain GET form, and live results as you type (htmx renders the results
+block alone)."""
+
+from dataclasses import replace
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from sqlmodel import select
+
+from app.access import AUTHENTICATED, ViewerDep
+from app.db import SessionDep
+from app.inquiries import service as inquiries
+from app.models import Assessment, Programme
+from app.paging import choice_or, page_asked
+from app.search.service import KIND_LABELS, SearchQuery, search
+from app.search.words import MAX_QUERY_CHARS
+from app.templating import keep_list_url, render
+from app.text import small_int
+
+router = APIRouter(dependencies=AUTHENTICATED)
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "")[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def query_from(params, type_codes: set[str], ministry_codes: set[str]) -> SearchQuery:
+    """The search asked for in the URL; values that mean nothing are dropped, never an error."""
+    kind, ministry, kind_of_inquiry = (str(params.get(k) or "") for k in ("kind", "ministry",
+                                                                          "type"))
+    return SearchQuery(
+        text=" ".join(str(params.get("q") or "").replace("\x00", " ").split())[:MAX_QUERY_CHARS],
+        kind=kind if kind in KIND_LABELS else "",
+        ministry=ministry if ministry in ministry_codes else "",
+        programme=small_int(params.get("programme"), 18),
+        date_from=_day(params.get("from")), date_to=_day(params.get("to")),
+        assessment=choice_or(Assessment, params.get("assessment")),
+        inquiry_type=kind_of_inquiry if kind_of_inquiry in type_codes else "",
+        page=page_asked(params.get("page")),
+    )
+
+
+def search_url(query: SearchQuery, **changes) -> str:
+    values = {
+        "q": query.text, "kind": query.kind, "ministry": query.ministry,
+        "programme": query.programme or "", "from": query.date_from or "",
+        "to": query.date_to or "", "assessment": query.assessment.value if query.assessment
+        else "", "type": query.inquiry_type, "page": query.page if query.page > 1 else "",
+    }
+    values.update(changes)
+    params = {k: str(v) for k, v in values.items() if v not in ("", None)}
+    return "/search" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/search", name="search")
+def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
+    types, ministries = inquiries.inquiry_types(session), inquiries.ministries(session)
+    query = query_from(request.query_params, {t.code for t in types}, {m.code for m in ministries})
+    # Programmes the reader may see; one above their clearance is dropped like a missing one.
+    programmes = list(session.exec(select(Programme).order_by(Programme.reference_code)))
+    if query.programme is not None and query.programme not in {p.id for p in programmes}:
+        query = replace(query, programme=None)
+    page = search(session, query)
+    filtered = any((query.kind, query.ministry, query.programme, query.date_from, query.date_to,
+                    query.assessment, query.inquiry_type))
+    response = render(request, "search/index.html", {
+        "query": query, "page": page, "types": types, "ministries": ministries,
+        "programmes": programmes, "kind_labels": KIND_LABELS, "filtered": filtered,
+        "url_for_filters": lambda **changes: search_url(query, **changes),
+    }, block="results")
+    return keep_list_url(request, response, search_url(query))
