@@ -379,3 +379,26 @@ class HearingRead(HearingSummary):
 
 class HearingPage(ListPage):
     items: list[HearingSummary]
+
+
+# --- search ----------------------------------------------------------------------------------
+
+class SearchHitRead(BaseModel):
+    kind: str = Field(description="programme, note, source, inquiry, item, answer, answer_item "
+                                  "or attachment.")
+    record_id: int
+    programme_id: int | None
+    inquiry_id: int | None
+    title: str
+    title_html: str = Field(description="The title, escaped, with `<mark>` around words found.")
+    snippet: str
+    snippet_html: str = Field(description="A passage, escaped, with `<mark>` around words found.")
+    url: str = Field(description="The page of the record (a path on this site).")
+    rank: float
+    date: date | None
+    classification: Marking
+    assessment: Assessment | None
+
+
+class SearchResults(ListPage):
+    items: list[SearchHitRead]

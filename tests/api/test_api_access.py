@@ -45,6 +45,7 @@ API_POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/api/v1/instruments"): (None, READ),
     ("GET", "/api/v1/ministries"): (None, READ),
     ("GET", "/api/v1/inquiry-types"): (None, READ),
+    ("GET", "/api/v1/search"): (None, READ),
 }
 
 # Records above a caller's clearance answer exactly as missing ones: status and body.

@@ -92,6 +92,10 @@ def answers(http, ids) -> dict[str, str]:
         "secret inquiry": f"/api/v1/inquiries/{ids['secret_inquiry']}",
         "secret answer": f"/api/v1/inquiries/{ids['secret_inquiry']}/answer",
         "hearings": "/api/v1/hearings",
+        "searched": f"/api/v1/search?q={CANARY}",
+        "searched for the public words": "/api/v1/search?q=public",
+        "searched in the public programme": f"/api/v1/search?q={CANARY}&programme={ids['public']}",
+        "searched in the secret programme": f"/api/v1/search?q={CANARY}&programme={ids['secret']}",
     }
     return {what: http.get(path).text for what, path in asks.items()}
 
@@ -114,6 +118,7 @@ def test_public_tokens_never_get_restricted_content(world, api_for):
         assert http.get(f"/api/v1/inquiries/{ids['inquiry']}/answer").json()["items"] == []
         assert http.get(f"/api/v1/inquiries/{ids['secret_inquiry']}").status_code == 404
         assert http.get("/api/v1/inquiries").json()["total"] == 1
+        assert http.get(f"/api/v1/search?q={CANARY}").json()["total"] == 0
 
 
 def test_cleared_tokens_get_it_with_its_marking(world, api_for):
@@ -122,7 +127,9 @@ def test_cleared_tokens_get_it_with_its_marking(world, api_for):
         http = api_for(live, tokens[caller])
         found = answers(http, ids)
         for what in ("programmes searched", "public programme", "secret programme",
-                     "inquiries searched", "public inquiry", "public answer", "secret inquiry"):
+                     "inquiries searched", "public inquiry", "public answer", "secret inquiry",
+                     "searched", "searched in the public programme",
+                     "searched in the secret programme"):
             assert CANARY in found[what], (caller, what)
         public = http.get(f"/api/v1/programmes/{ids['public']}").json()
         line = next(f for f in public["funding_lines"] if f["note"] == f"{CANARY} line")
@@ -134,3 +141,10 @@ def test_cleared_tokens_get_it_with_its_marking(world, api_for):
         assert inquiry["status"] == InquiryStatus.PARTIALLY_ANSWERED.value
         assert {i["number"]: i["classification"] for i in inquiry["items"]} == {
             1: "public", 2: "restricted"}
+        hits = http.get(f"/api/v1/search?q={CANARY}").json()["items"]
+        # Every restricted record holding the canary is found, with its marking (funding lines
+        # are not searched).
+        assert {(h["kind"], h["classification"]) for h in hits} >= {
+            ("programme", "restricted"), ("source", "restricted"), ("item", "restricted"),
+            ("answer_item", "restricted"), ("inquiry", "restricted")}
+        assert all("<mark>" in h["title_html"] + h["snippet_html"] for h in hits)

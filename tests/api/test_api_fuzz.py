@@ -43,4 +43,4 @@ def test_generated_requests_get_no_server_error(demo_server, caller):
     tested = _fuzz(demo_server.url, secret)
     assert "PATCH /api/v1/programmes/{programme_id}" in tested
     assert "PUT /api/v1/inquiries/{inquiry_id}/answer" in tested
-    assert len(tested) == 14
+    assert len(tested) == 15
