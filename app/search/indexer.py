@@ -33,19 +33,25 @@ ANCESTOR_COLUMNS = {
 
 @dataclass
 class Affected:
-    """Records whose entries (and whose descendants' entries) must be rebuilt, by kind."""
+    """Records whose entries must be rebuilt, by kind: `under` with everything that hangs under
+    them, `alone` without (a change no entry under the record copies)."""
 
-    ids: dict[str, set[int]] = field(default_factory=dict)
+    under: dict[str, set[int]] = field(default_factory=dict)
+    alone: dict[str, set[int]] = field(default_factory=dict)
 
-    def add(self, kind: str, record_id: int | None) -> None:
+    def add(self, kind: str, record_id: int | None, *, with_descendants: bool = True) -> None:
         if record_id is not None:
-            self.ids.setdefault(kind, set()).add(record_id)
+            (self.under if with_descendants else self.alone).setdefault(kind, set()).add(
+                record_id)
 
-    def of(self, kind: str) -> set[int]:
-        return self.ids.get(kind, set())
+    def records(self, kind: str) -> set[int]:
+        return self.under.get(kind, set()) | self.alone.get(kind, set())
+
+    def with_descendants(self, kind: str) -> set[int]:
+        return self.under.get(kind, set())
 
     def __bool__(self) -> bool:
-        return any(self.ids.values())
+        return any(self.under.values()) or any(self.alone.values())
 
 
 def _text(*parts: object) -> str:
@@ -63,13 +69,15 @@ def _day(value: date | datetime | None) -> date | None:
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of searchable record: the SELECT of its rows (with what it hangs under), the
-    column of each ancestor kind in that SELECT, and how a row becomes an entry."""
+    column of each ancestor kind in that SELECT, how a row becomes an entry, and the columns
+    of this record that the entries under it copy (a change elsewhere re-indexes it alone)."""
 
     name: str
     model: type
     select: Callable[[], sa.Select]
     ancestors: Callable[[], dict[str, sa.ColumnElement]]
     entry: Callable[[sa.Row], dict]
+    inherited: frozenset[str] = frozenset()
 
 
 P, N, S = Programme.__table__, ProgrammeNote.__table__, Source.__table__
@@ -103,6 +111,7 @@ KINDS: list[RecordKind] = [
                        body=_text(r.legal_basis, r.recipient_units, r.implementing_bodies,
                                   r.summary),
                        happened_on=r.start_date, classification=int(r.classification)),
+        frozenset({"classification"}),
     ),
     RecordKind(
         "note", ProgrammeNote,
@@ -131,6 +140,7 @@ KINDS: list[RecordKind] = [
         lambda r: dict(inquiry_id=r.id, title=_text(r.inquiry_reference, r.inquiry_title),
                        body=_text(r.asked_by, r.faction, r.preamble), happened_on=r.submitted_on,
                        inquiry_type=r.type_code, classification=int(r.inquiry_marking)),
+        frozenset({"reference", "title", "classification", "submitted_on", "inquiry_type_id"}),
     ),
     RecordKind(
         "item", InquiryItem,
@@ -142,6 +152,7 @@ KINDS: list[RecordKind] = [
                        title=f"{_inquiry_label(r)}, question {r.number}", body=r.text,
                        happened_on=r.submitted_on, inquiry_type=r.type_code,
                        classification=_highest(r.classification, r.inquiry_marking)),
+        frozenset({"number", "classification"}),
     ),
     RecordKind(
         "answer", Answer,
@@ -153,6 +164,7 @@ KINDS: list[RecordKind] = [
                        title=f"Answer to {_inquiry_label(r)}", body=_text(r.reference, r.notes),
                        happened_on=r.received_on, inquiry_type=r.type_code,
                        classification=_highest(r.classification, r.inquiry_marking)),
+        frozenset({"classification", "received_on"}),
     ),
     RecordKind(
         "answer_item", AnswerItem,
@@ -187,7 +199,7 @@ KINDS: list[RecordKind] = [
                                                r.inquiry_marking)),
     ),
 ]
-KIND_OF_MODEL = {kind.model: kind.name for kind in KINDS}
+KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
 KIND_NAMES = [kind.name for kind in KINDS]
 
 
@@ -225,16 +237,17 @@ def reindex(connection: Connection, affected: Affected) -> None:
     are gone (also those the database deleted by cascade) lose their entries."""
     if not affected:
         return
-    stale = [sa.and_(ENTRY.c.kind == name, ENTRY.c.record_id.in_(affected.of(name)))
-             for name in KIND_NAMES if affected.of(name)]
-    stale += [column.in_(affected.of(kind)) for kind, column in ANCESTOR_COLUMNS.items()
-              if affected.of(kind)]
+    stale = [sa.and_(ENTRY.c.kind == name, ENTRY.c.record_id.in_(affected.records(name)))
+             for name in KIND_NAMES if affected.records(name)]
+    stale += [column.in_(affected.with_descendants(kind))
+              for kind, column in ANCESTOR_COLUMNS.items() if affected.with_descendants(kind)]
     connection.execute(ENTRY.delete().where(sa.or_(*stale)))
     for kind in KINDS:
-        conditions = [kind.model.__table__.c.id.in_(affected.of(kind.name))] if affected.of(
-            kind.name) else []
-        conditions += [column.in_(affected.of(ancestor))
-                       for ancestor, column in kind.ancestors().items() if affected.of(ancestor)]
+        own = affected.records(kind.name)
+        conditions = [kind.model.__table__.c.id.in_(own)] if own else []
+        conditions += [column.in_(affected.with_descendants(ancestor))
+                       for ancestor, column in kind.ancestors().items()
+                       if affected.with_descendants(ancestor)]
         if conditions:
             _write(connection, kind, kind.select().where(sa.or_(*conditions)))
 

@@ -18,17 +18,25 @@ def _affected(session: Session) -> Affected:
     return session.info.setdefault(AFFECTED_KEY, Affected())
 
 
-def _note(target) -> None:
+# Bookkeeping no entry holds: a save that changes only these leaves the index as it is.
+UNINDEXED = {"version", "updated_at"}
+
+
+def _note(target, with_descendants: bool = True) -> None:
     session = object_session(target)
     if session is not None:
-        _affected(session).add(KIND_OF_MODEL[type(target)], target.id)
+        _affected(session).add(KIND_OF_MODEL[type(target)].name, target.id,
+                               with_descendants=with_descendants)
 
 
 def _note_changed(mapper, connection, target) -> None:
-    # Called for every dirty object, also those whose columns did not change.
+    # Called for every dirty object, also those whose columns did not change. Entries under the
+    # record (an inquiry's questions, an answer's files, with their text to stem again) are
+    # rebuilt only when a column they copy changed.
     state = inspect(target)
-    if any(state.attrs[a.key].history.has_changes() for a in mapper.column_attrs):
-        _note(target)
+    changed = {a.key for a in mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+    if changed - UNINDEXED:
+        _note(target, with_descendants=bool(changed & KIND_OF_MODEL[type(target)].inherited))
 
 
 @event.listens_for(Session, "after_flush")

@@ -4,7 +4,7 @@ deleted records (and what the database deletes with them) are gone, uploaded fil
 from sqlmodel import select
 
 from app.clearance import set_reader_clearance
-from app.models import Classification, InquiryItem, Programme, SearchEntry
+from app.models import Classification, Inquiry, InquiryItem, Programme, SearchEntry
 from app.search.maintenance import rebuild_index
 from app.search.service import SearchQuery, search
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
@@ -70,3 +70,33 @@ def test_rebuilding_the_index_gives_the_same_results(database_url):
         after = [(h.kind, h.record_id) for h in search(session, SearchQuery(text="Mali")).hits]
     assert before == after and len(before) == 3
     assert counts["inquiry"] == 2 and counts["answer_item"] == 4 and corpus.ids
+
+
+def _entry_rows(session, inquiry_id: int) -> dict[tuple[str, int], tuple[int, str]]:
+    """(kind, record id) -> (entry row id, title) of every entry under an inquiry."""
+    session.expire_all()
+    return {(e.kind, e.record_id): (e.id, e.title) for e in session.exec(
+        select(SearchEntry).where(SearchEntry.inquiry_id == inquiry_id))}
+
+
+def test_entries_under_a_record_are_rebuilt_only_when_they_copy_what_changed(database_url):
+    corpus = build_corpus(database_url)
+    inquiry_id = corpus.ids["I1"]
+    with open_session(database_url) as session:
+        before = _entry_rows(session, inquiry_id)
+        inquiry = session.get(Inquiry, inquiry_id)
+        inquiry.preamble = "Die Bundesregierung liefert Schnellboote."
+        session.commit()
+        after_preamble = _entry_rows(session, inquiry_id)
+        assert "Schnellboote" in search(session, SearchQuery(text="Schnellboote")).hits[
+            0].snippet_html
+        # The questions and the answer copy nothing of the preamble: their entries stay put.
+        assert {key: row for key, row in after_preamble.items() if key[0] != "inquiry"} == {
+            key: row for key, row in before.items() if key[0] != "inquiry"}
+
+        inquiry.reference = "Drucksache 20/9999"
+        session.commit()
+        after_reference = _entry_rows(session, inquiry_id)
+        # Every entry under it carries the inquiry's reference in its title, so all are rebuilt.
+        assert after_reference.keys() == before.keys()
+        assert all("20/9999" in title for _, title in after_reference.values())
