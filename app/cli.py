@@ -5,8 +5,6 @@ Exit status: 0 done, 1 refused (the message says why), 2 wrong usage.
 
 import enum
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -14,9 +12,9 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from sqlmodel import Session
 
 from app.api.token_cli import token_app
+from app.commands import ClearanceChoice, account, command_session, refuse, refuse_problems
 from app.config import Settings
 
 
@@ -25,11 +23,6 @@ class RoleChoice(str, enum.Enum):
     staff = "staff"
     member = "member"
 
-
-class ClearanceChoice(str, enum.Enum):
-    public = "public"
-    restricted = "restricted"
-    confidential = "confidential"
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,23 +43,6 @@ app.add_typer(benchmark_app, name="benchmark")
 app.add_typer(token_app, name="token")
 search_app = typer.Typer(help="The full-text search index.", no_args_is_help=True)
 app.add_typer(search_app, name="search")
-
-
-@contextmanager
-def command_session(what: str) -> Iterator[Session]:
-    """A database session for a command: sees everything, records changes as the command's."""
-    from app.audit.recorder import Actor, set_actor
-    from app.clearance import read_as_system
-    from app.db import make_engine
-
-    engine = make_engine(Settings().resolved_database_url)
-    try:
-        with Session(engine) as session:
-            read_as_system(session)
-            set_actor(session, Actor(None, f"command line ({what})"))
-            yield session
-    finally:
-        engine.dispose()
 
 
 def alembic_config(database_url: str) -> Config:
@@ -102,8 +78,7 @@ def demo_load(
                 typer.echo("Demo accounts keep the passwords printed when they were created; "
                            "`oversight user password EMAIL` sets a new one.")
                 return
-            typer.echo(f"Refused: {exc}. Use an empty database.", err=True)
-            raise typer.Exit(1) from None
+            refuse(f"{exc}. Use an empty database.")
     _reindex("demo load")
     typer.echo(f"Loaded {loaded.programmes} demo programmes and {loaded.notes} notes.")
     found = loaded.inquiries
@@ -163,9 +138,7 @@ def user_add(
                 clearance=Classification.parse(clearance.value), password=password,
             )
         except ValidationFailed as exc:
-            for field, message in exc.errors.items():
-                typer.echo(f"Refused: {field}: {message}", err=True)
-            raise typer.Exit(1) from None
+            refuse_problems(exc.errors)
         session.commit()
         typer.echo(f"Created {user.role.value} account {user.email} "
                    f"(clearance {user.clearance.name.lower()}).")
@@ -189,15 +162,9 @@ def user_list() -> None:
 def user_deactivate(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
     """Deactivate an account: it can no longer sign in and its sessions end at once."""
     from app.accounts import service
-    from app.errors import NotFound
 
     with command_session("user deactivate") as session:
-        try:
-            user = service.user_by_email(session, email)
-        except NotFound:
-            typer.echo(f"Refused: no account with the e-mail address {email}.", err=True)
-            raise typer.Exit(1) from None
-        service.deactivate(session, user)
+        service.deactivate(session, account(session, email))
         session.commit()
     typer.echo(f"Deactivated {email}; its sessions have ended.")
 
@@ -217,18 +184,15 @@ def user_unlock(email: str = typer.Argument(..., help="The account's e-mail addr
 def user_password(email: str = typer.Argument(..., help="The account's e-mail address.")) -> None:
     """Set a new password for an account (asked for, or read from standard input)."""
     from app.accounts import service
-    from app.errors import NotFound, ValidationFailed
+    from app.errors import ValidationFailed
 
     password = _read_password()
     with command_session("user password") as session:
+        user = account(session, email)
         try:
-            service.set_password(session, service.user_by_email(session, email), password)
-        except NotFound:
-            typer.echo(f"Refused: no account with the e-mail address {email}.", err=True)
-            raise typer.Exit(1) from None
+            service.set_password(session, user, password)
         except ValidationFailed as exc:
-            typer.echo(f"Refused: password: {exc.errors['password']}", err=True)
-            raise typer.Exit(1) from None
+            refuse(f"password: {exc.errors['password']}")
         session.commit()
     typer.echo(f"New password set for {email}; its sessions have ended.")
 
@@ -291,18 +255,14 @@ def _write_document(kind: str, target: str, clearance: ClearanceChoice, output: 
             else:
                 produced = produce_dossier(session, int(target), occasion)
         except NotFound as exc:
-            typer.echo(f"Refused: no {exc.what.lower()} {target} at {level.marking} clearance.",
-                       err=True)
-            raise typer.Exit(1) from None
+            refuse(f"no {exc.what.lower()} {target} at {level.marking} clearance.")
         except NothingToRender as exc:
-            typer.echo(f"Refused: {exc.message}", err=True)
-            raise typer.Exit(1) from None
+            refuse(exc.message)
     try:
         # Readable by its owner only, like the stored documents: it may be classified.
         write_private(output, [produced.pdf])
     except OSError as exc:
-        typer.echo(f"Refused: cannot write {output}: {exc.strerror}.", err=True)
-        raise typer.Exit(1) from None
+        refuse(f"cannot write {output}: {exc.strerror}.")
     typer.echo(f"Wrote {output}: {produced.title}, {produced.page_count} page"
                f"{'s' if produced.page_count != 1 else ''}, marked {produced.marking.marking}, "
                f"sha256 {produced.sha256} ({produced.parts_rendered} parts laid out, "

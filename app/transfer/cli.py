@@ -10,28 +10,18 @@ from pathlib import Path
 
 import typer
 
+from app.commands import ClearanceChoice, account, command_session, refuse
 from app.config import Settings
+from app.models import ImportKind
+from app.transfer.exports import DATASETS, FORMATS
 
-
-class KindChoice(str, enum.Enum):
-    csv = "csv"
-    dip = "dip"
-    iati = "iati"
-
-
-class DatasetChoice(str, enum.Enum):
-    programmes = "programmes"
-    inquiries = "inquiries"
-    answers = "answers"
-
-
-class FormatChoice(str, enum.Enum):
-    csv = "csv"
-    json = "json"
+# The exports' own names, as choices the command line checks (exit 2 for another).
+DatasetChoice = enum.Enum("DatasetChoice", [(name, name) for name in DATASETS], type=str)
+FormatChoice = enum.Enum("FormatChoice", [(name, name) for name in FORMATS], type=str)
 
 
 def import_file(
-    kind: KindChoice = typer.Argument(..., help="csv (programmes and funding lines), dip "
+    kind: ImportKind = typer.Argument(..., help="csv (programmes and funding lines), dip "
                                       "(Bundestag DIP JSON) or iati (IATI activity XML 2.03)."),
     file: Path = typer.Argument(..., help="The file to import."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan and every problem; "
@@ -42,19 +32,18 @@ def import_file(
     """Import a file: print the plan (created, updated, unchanged, skipped) and every problem
     with its line and field. All or nothing: a file with any problem imports nothing."""
     from app.audit.recorder import Actor, set_actor
-    from app.cli import command_session
     from app.clearance import set_reader_clearance
     from app.errors import ValidationFailed
-    from app.models import Classification, ImportKind
+    from app.models import Classification
     from app.transfer import service
 
     settings = Settings()
     if not file.is_file():
-        _refuse(f"cannot read {file}: no such file.")
+        refuse(f"cannot read {file}: no such file.")
     try:
         service.check_size(file, settings.max_import_mb * 1024 * 1024)
     except ValidationFailed as exc:
-        _refuse(exc.errors["file"])
+        refuse(exc.errors["file"])
     with command_session(f"import {kind.value}") as session:
         clearance, user_id, name = Classification.CONFIDENTIAL, None, "command line"
         if as_email:
@@ -62,10 +51,9 @@ def import_file(
             clearance, user_id, name = user.clearance, user.id, user.name
             set_reader_clearance(session, clearance)
             set_actor(session, Actor(user.id, f"{user.name} (command line)"))
-        kind_of = ImportKind(kind.value)
         try:
             plan = (service.preview if dry_run else service.commit)(
-                session, kind_of, file, clearance)
+                session, kind, file, clearance)
         except service.PlanChanged as exc:
             session.rollback()
             plan = exc.plan
@@ -76,56 +64,42 @@ def import_file(
             typer.echo(f"  … and {plan.problem_count - len(plan.problems)} more problems")
         if plan.refused:
             session.rollback()
-            _refuse("nothing was imported.")
+            refuse("nothing was imported.")
         if dry_run:
             typer.echo("Dry run: nothing was imported.")
             return
-        service.record_run(session, kind_of, file, user_id, name, plan)
+        service.record_run(session, kind, file, user_id, name, plan)
         session.commit()
     typer.echo("Imported.")
 
 
 def _editor(session, email: str):
-    from app.accounts import service as accounts
-    from app.errors import NotFound
-
-    try:
-        user = accounts.user_by_email(session, email)
-    except NotFound:
-        _refuse(f"no account with the e-mail address {email}.")
+    user = account(session, email)
     if not user.active or not user.role.can_edit:
-        _refuse(f"{email} may not change records (an active staff or admin account may).")
+        refuse(f"{email} may not change records (an active staff or admin account may).")
     return user
 
-
-def _refuse(message: str):
-    typer.echo(f"Refused: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def export_data(
     dataset: DatasetChoice = typer.Argument(..., help="programmes, inquiries or answers."),
     file_format: FormatChoice = typer.Option(..., "--format", help="csv or json."),
-    clearance: str = typer.Option(..., "--clearance", help="Who the file is for: public, "
-                                  "restricted or confidential. Content above it is left out."),
+    clearance: ClearanceChoice = typer.Option(
+        ..., "--clearance", case_sensitive=False,
+        help="Who the file is for: public, restricted or confidential. Content above it is left "
+        "out."),
     output: Path | None = typer.Option(None, "-o", "--output", help="The file to write "
                                        "(default: standard output)."),
 ) -> None:
     """Write programmes, inquiries or answers as CSV or JSON, as a reader with CLEARANCE would
     get them (the programme CSV has the import's columns)."""
-    from app.cli import command_session
     from app.clearance import set_reader_clearance
     from app.files import write_private
     from app.models import Classification
     from app.transfer.exports import export
 
-    try:
-        level = Classification.parse(clearance)
-    except ValueError:
-        typer.echo("Usage: --clearance must be public, restricted or confidential.", err=True)
-        raise typer.Exit(2) from None
     with command_session("export") as session:
-        set_reader_clearance(session, level)
+        set_reader_clearance(session, Classification.parse(clearance.value))
         made = export(session, dataset.value, file_format.value)
         if output is None:
             for chunk in made.chunks:
@@ -134,6 +108,6 @@ def export_data(
         try:
             write_private(output, (chunk.encode("utf-8") for chunk in made.chunks))
         except OSError as exc:
-            _refuse(f"cannot write {output}: {exc.strerror}.")
+            refuse(f"cannot write {output}: {exc.strerror}.")
     typer.echo(f"Wrote {output}: {dataset.value} as {file_format.value}, marked "
                f"{made.marking.marking}.", err=True)
