@@ -61,6 +61,14 @@ def system_session(path: Path):
     return engine, session
 
 
+def add_test_accounts(session: Session) -> None:
+    """One account of each role and clearance (ACCOUNTS), all with PASSWORD; committed."""
+    for email, role, clearance in ACCOUNTS.values():
+        accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
+                             clearance=clearance, password=PASSWORD)
+    session.commit()
+
+
 @pytest.fixture(scope="session")
 def migrated_db_file(tmp_path_factory) -> Path:
     """A database built once with `alembic upgrade head`, holding the test accounts and no
@@ -69,10 +77,7 @@ def migrated_db_file(tmp_path_factory) -> Path:
     command.upgrade(alembic_config(sqlite_url(path)), "head")
     engine, session = system_session(path)
     with session:
-        for email, role, clearance in ACCOUNTS.values():
-            accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
-                                 clearance=clearance, password=PASSWORD)
-        session.commit()
+        add_test_accounts(session)
     engine.dispose()
     return path
 
@@ -250,10 +255,7 @@ def pg_template(postgres_server) -> str:
     engine = make_engine(postgres_server.url(name))
     with read_as_system(Session(engine)) as session:
         set_actor(session, Actor(None, "test set-up"))
-        for email, role, clearance in ACCOUNTS.values():
-            accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
-                                 clearance=clearance, password=PASSWORD)
-        session.commit()
+        add_test_accounts(session)
     engine.dispose()
     return name
 
