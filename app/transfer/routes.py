@@ -100,7 +100,7 @@ def import_run(request: Request, run_id: RecordId, session: SessionDep, editor: 
 def import_commit(request: Request, run_id: RecordId, session: SessionDep, editor: EditorDep):
     """Import everything the preview showed, in one transaction, or nothing."""
     run = service.get_run(session, run_id, editor.user.id)
-    if run.imported_at is not None or not service.claim(session, run):
+    if not service.claim(session, run):  # imported already, or being imported just now
         return RedirectResponse(f"/imports/{run.id}", status_code=303)
     store, clearance = _store(request), editor.user.clearance
     path = store.path(run.stored_name)
