@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import uvicorn
 from alembic import command
+from sqlalchemy import event
 from sqlmodel import Session
 
 from app import clock
@@ -171,6 +173,21 @@ def demo_server(data_dir, demo_db) -> Iterator[LiveServer]:
     """The app over HTTP on the demo register."""
     with LiveServer(_settings_for(data_dir)) as live:
         yield live
+
+
+@contextmanager
+def counting(engine) -> Iterator[list[str]]:
+    """The SQL statements `engine` sends while the block runs (to count a page's queries)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def csrf_token_of(html: str) -> str:

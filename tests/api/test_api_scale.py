@@ -1,10 +1,8 @@
 """Lists cost a fixed number of queries, however many rows they show; and the API runs on
 PostgreSQL as on SQLite."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app import clock
@@ -14,24 +12,10 @@ from app.clearance import read_as_system
 from app.db import make_engine
 from app.models import ApiToken
 from tests.api.tokens import store_tokens
-from tests.conftest import ACCOUNTS, http_client
+from tests.conftest import ACCOUNTS, counting, http_client
 
 LISTS = ("/api/v1/programmes?page_size=100", "/api/v1/inquiries?page_size=100",
          "/api/v1/hearings?page_size=100")
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _add(http, n: int, start: int) -> None:
