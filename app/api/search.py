@@ -6,15 +6,14 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import select
 
 from app.api.auth import ApiViewerDep
 from app.api.common import PagingDep, page_fields
 from app.api.schemas import SearchResults, errors
 from app.db import SessionDep
 from app.inquiries import service as inquiries
-from app.models import Assessment, Programme
-from app.search.routes import query_from
+from app.models import Assessment
+from app.search.routes import programme_visible, query_from
 from app.search.service import search
 from app.search.words import MAX_QUERY_CHARS
 
@@ -45,8 +44,7 @@ def search_records(
     query = query_from(request.query_params,
                        {t.code for t in inquiries.inquiry_types(session)},
                        {m.code for m in inquiries.ministries(session)})
-    if query.programme is not None and session.exec(
-            select(Programme.id).where(Programme.id == query.programme)).first() is None:
+    if query.programme is not None and not programme_visible(session, query.programme):
         # A programme above the clearance narrows to nothing, like one that does not exist.
         return SearchResults(items=[], total=0, page=1, page_size=paging.page_size, pages=1)
     page = search(session, replace(query, page=paging.page, page_size=paging.page_size))

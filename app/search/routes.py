@@ -6,7 +6,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.access import AUTHENTICATED, ViewerDep
 from app.db import SessionDep
@@ -15,7 +15,7 @@ from app.models import Assessment, Programme
 from app.paging import choice_or, page_asked
 from app.search.service import KIND_LABELS, SearchQuery, search
 from app.search.words import MAX_QUERY_CHARS
-from app.templating import keep_list_url, render
+from app.templating import is_htmx, keep_list_url, render
 from app.text import small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -44,6 +44,12 @@ def query_from(params, type_codes: set[str], ministry_codes: set[str]) -> Search
     )
 
 
+def programme_visible(session: Session, programme_id: int) -> bool:
+    """Whether the reader may see the programme a search is narrowed to (one query)."""
+    return session.exec(select(Programme.id).where(Programme.id == programme_id)).first() \
+        is not None
+
+
 def search_url(query: SearchQuery, **changes) -> str:
     values = {
         "q": query.text, "kind": query.kind, "ministry": query.ministry,
@@ -60,10 +66,13 @@ def search_url(query: SearchQuery, **changes) -> str:
 def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
     types, ministries = inquiries.inquiry_types(session), inquiries.ministries(session)
     query = query_from(request.query_params, {t.code for t in types}, {m.code for m in ministries})
-    # Programmes the reader may see; one above their clearance is dropped like a missing one.
-    programmes = list(session.exec(select(Programme).order_by(Programme.reference_code)))
-    if query.programme is not None and query.programme not in {p.id for p in programmes}:
+    # A programme above the reader's clearance is dropped like a missing one.
+    if query.programme is not None and not programme_visible(session, query.programme):
         query = replace(query, programme=None)
+    # The programmes to choose from, only for the whole page: a keystroke's htmx request gets
+    # the results alone, without the form.
+    programmes = [] if is_htmx(request) else list(
+        session.exec(select(Programme).order_by(Programme.reference_code)))
     page = search(session, query)
     filtered = any((query.kind, query.ministry, query.programme, query.date_from, query.date_to,
                     query.assessment, query.inquiry_type))

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from tests.inquiries.answer_world import store_inquiry
 from tests.search.corpus import build_corpus
-from tests.conftest import sqlite_url
+from tests.conftest import counting, sqlite_url
 
 FTS_SYNTAX = ['"', "*", "NEAR(", "-", "OR", "AND", "NOT", "(", ")", ":", "^", "+", "{", "}",
               "\x00", "'", "\\", "%", "_", ":*", "&", "|", "!", "<mark>", "<script>", "ä", " "]
@@ -90,3 +90,16 @@ def test_hostile_queries_never_give_a_server_error_on_postgresql(pg_server, clie
     response = staff.get("/search", params={"q": "".join(words)},
                          headers={"HX-Request": "true"})
     assert response.status_code == 200, response.text[:500]
+
+
+def test_a_keystroke_does_not_list_every_programme_again(server, client, data_dir):
+    build_corpus(sqlite_url(data_dir / "oversight.db"))
+    engine = server.app.state.engine
+    with counting(engine) as whole_page:
+        assert "EPF-MLI-1" in client.get("/search", params={"q": "Mali"}).text
+    with counting(engine) as keystroke:
+        fragment = client.get("/search", params={"q": "Mali"}, headers={"HX-Request": "true"})
+    assert "of 3 records" in fragment.text
+    listing = [s for s in whole_page if "ORDER BY programme.reference_code" in s]
+    assert len(listing) == 1  # the filter's choices, for the whole page only
+    assert [s for s in keystroke if "ORDER BY programme.reference_code" in s] == []
