@@ -46,9 +46,8 @@ log = logging.getLogger("oversight")
 PAGE_ROUTERS = [
     sign_in_router, account_router, token_router, calendar_account_router, calendar_feed_router,
     dashboard_router, programme_router, note_router, hearing_router, safeguard_router,
-    inquiry_router, inquiry_item_router, answer_router, report_router, search_router, transfer_router,
-    admin_router,
-    admin_token_router,
+    inquiry_router, inquiry_item_router, answer_router, report_router, search_router,
+    transfer_router, admin_router, admin_token_router,
 ]
 API_DESCRIPTION = (
     "The register, inquiries, answers and hearings of Oversight Desk as JSON. Send a personal "

@@ -26,6 +26,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from app.models import Classification, Role
+from tests.postgres import PostgresServer
 
 
 def sqlite_url(path: Path) -> str:
@@ -255,10 +256,8 @@ def db(data_dir) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator["PostgresServer"]:
+def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL server for this test session (tests/postgres.py)."""
-    from tests.postgres import PostgresServer
-
     server = PostgresServer.in_temporary_folder().start()
     yield server
     server.stop()

@@ -105,8 +105,9 @@ def fill(connection, inquiries: int, items: int, echo: Callable[[str], None]) ->
     types = dict(connection.execute(sa.select(InquiryType.code, InquiryType.id)).all())
     ministries = list(connection.execute(sa.select(Ministry.id)).scalars())
     _insert(connection, Programme.__table__, [{
-        "id": n, "reference_code": f"BENCH-{n:04d}", "title": f"Assistance to {rng.choice(COUNTRIES_EN)}: "
-        f"{rng.choice(TOPICS_EN)}", "instrument_id": instrument, "recipient_country": "ML",
+        "id": n, "reference_code": f"BENCH-{n:04d}",
+        "title": f"Assistance to {rng.choice(COUNTRIES_EN)}: {rng.choice(TOPICS_EN)}",
+        "instrument_id": instrument, "recipient_country": "ML",
         "recipient_units": "", "legal_basis": f"Council Decision (CFSP) 2021/{2000 + n}",
         "implementing_bodies": "", "status": "active", "summary": rng.choice(TOPICS_DE),
         "created_at": now, "updated_at": now, "version": 1, "classification": _marking(rng),

@@ -2,8 +2,9 @@
 clearance: `search(session, SearchQuery) -> SearchPage`, for the search page and the JSON API.
 
 The clearance condition is written once, in `search`, and every statement that matches, ranks
-and counts applies it (app.search.backends); snippets and highlighted titles are made only from the rows those
-statements return. So no snippet, title or count ever holds text above the reader's clearance.
+and counts applies it (app.search.backends); snippets and highlighted titles are made only from
+the rows those statements return. So no snippet, title or count ever holds text above the
+reader's clearance.
 """
 
 from dataclasses import dataclass, field

@@ -162,7 +162,7 @@ def test_100000_rows_are_read_as_a_stream(tmp_path, db, empty_db):
     """20,000 programmes of five funding lines each: previewed in bounded memory."""
     path = tmp_path / "big.csv"
     with open(path, "wb") as out:
-        out.write(csv_bytes([])) 
+        out.write(csv_bytes([]))
         for n in range(20_000):
             out.write(csv_bytes([programme_row(reference_code=f"BIG-{n}", funding_year=str(
                 2020 + year)) for year in range(5)])[len(",".join(COLUMNS)) + 2:])

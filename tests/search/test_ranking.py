@@ -85,7 +85,8 @@ def test_pages_of_twenty_with_the_total(database_url):
     assert (first.total, len(first.hits), second.total, len(second.hits)) == (6, 4, 6, 2)
     assert {(h.kind, h.record_id) for h in first.hits}.isdisjoint(
         (h.kind, h.record_id) for h in second.hits)
-    assert corpus.ids["I1"] in {h.record_id for h in first.hits + second.hits if h.kind == "inquiry"}
+    inquiries = {h.record_id for h in first.hits + second.hits if h.kind == "inquiry"}
+    assert corpus.ids["I1"] in inquiries
 
 
 def test_snippets_mark_the_words_and_escape_the_text(database_url):
