@@ -9,6 +9,12 @@ HTMX_VERSION   := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS        := app/static/vendor/htmx-$(HTMX_VERSION).min.js
 
+# axe-core (the accessibility checker the browser tests inject into pages) comes the same way, into
+# the test-only cache: it is never served by the app.
+AXE_VERSION   := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_JS        := .cache/axe/axe-$(AXE_VERSION).min.js
+
 .PHONY: run test setup assets clean
 
 run: setup
@@ -16,7 +22,7 @@ run: setup
 	$(BIN)/oversight demo load --if-empty
 	$(BIN)/oversight serve --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup $(AXE_JS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed assets
@@ -38,6 +44,18 @@ $(HTMX_JS):
 	tar -xzf .cache/npm/htmx.org-$(HTMX_VERSION).tgz -C .cache/npm package/dist/htmx.min.js
 	rm -f app/static/vendor/htmx-*.min.js
 	cp .cache/npm/package/dist/htmx.min.js $@
+
+# The tests find it at .cache/axe/axe.min.js (tests/browser/accessibility.py).
+$(AXE_JS):
+	@mkdir -p .cache/axe .cache/npm
+	cd .cache/npm && rm -f axe-core-*.tgz && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	@test "sha512-$$(openssl dgst -sha512 -binary .cache/npm/axe-core-$(AXE_VERSION).tgz | openssl base64 -A)" = "$(AXE_INTEGRITY)" \
+		|| { echo "axe-core tarball does not match its pinned integrity"; exit 1; }
+	rm -rf .cache/npm/axe-core && mkdir -p .cache/npm/axe-core
+	tar -xzf .cache/npm/axe-core-$(AXE_VERSION).tgz -C .cache/npm/axe-core package/axe.min.js
+	rm -f .cache/axe/axe-*.min.js
+	cp .cache/npm/axe-core/package/axe.min.js $@
+	cp $@ .cache/axe/axe.min.js
 
 # Lock file regeneration (maintainers): exact versions with hashes for every dependency.
 lock:
