@@ -1,0 +1,25 @@
+"""Getting about the app as a reader does: following the links a page shows."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def follow_first(page: Page, pattern: str) -> str:
+    """Open the first link in the page's main content whose address matches `pattern` (a regular
+    expression on the path, such as r"/programmes/\\d+$"); its address."""
+    links = page.locator("main a[href]")
+    for href in links.evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        if re.fullmatch(pattern, href):
+            page.goto(href)
+            return href
+    raise AssertionError(f"no link matching {pattern} on {page.url}")
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def shows_page(page: Page, title: str) -> None:
+    """The page's main heading says `title` (a regular expression or plain text)."""
+    expect(heading(page)).to_contain_text(re.compile(title) if "\\" in title else title)
