@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.browser.screenshots import save_screenshot
 from tests.conftest import ACCOUNTS, PASSWORD, LiveServer
 
 # The machine's Chromium (Debian's package, installed by .ci/run): Playwright never downloads one.
@@ -19,6 +20,7 @@ LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A page waits this long for an element before a step fails (a busy 2-core CI machine is slow).
 STEP_TIMEOUT_MS = 30_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 EXPECTED_REFUSAL = re.compile(r"Failed to load resource: .* status of (403|404|409|422)\b")
 
 
@@ -64,6 +66,12 @@ class BrowserPages:
         if message.type == "error" and not EXPECTED_REFUSAL.search(message.text):
             self.console_errors.append(f"{page.url}: {message.text}")
 
+    def keep_screenshots(self, test_name: str) -> None:
+        """Full-page screenshots of every open page, to see where a failed test stopped."""
+        for number, context in enumerate(self._contexts):
+            for page in context.pages:
+                save_screenshot(page, f"failed-{test_name}-{number}")
+
     def close(self) -> None:
         for context in self._contexts:
             context.close()
@@ -79,8 +87,18 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def pages(chromium) -> Iterator[BrowserPages]:
+def pages(request, chromium) -> Iterator[BrowserPages]:
     opened = BrowserPages(chromium)
     yield opened
+    if getattr(request.node, "browser_test_failed", False):
+        opened.keep_screenshots(request.node.name)
     opened.close()

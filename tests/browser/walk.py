@@ -23,3 +23,9 @@ def heading(page: Page):
 def shows_page(page: Page, title: str) -> None:
     """The page's main heading says `title` (a regular expression or plain text)."""
     expect(heading(page)).to_contain_text(re.compile(title) if "\\" in title else title)
+
+
+def choose(select, text: str) -> None:
+    """Choose the first option of a <select> (a locator) whose words contain `text`."""
+    value = select.locator("option", has_text=text).first.get_attribute("value")
+    select.select_option(value)
