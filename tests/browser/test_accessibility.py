@@ -17,10 +17,12 @@ def go(path: str) -> Visit:
     return lambda page: page.goto(path)
 
 
-def first_of(listing: str, pattern: str) -> Visit:
+def first_of(listing: str, *patterns: str) -> Visit:
+    """From `listing`, follow the first link matching each pattern in turn."""
     def visit(page: Page) -> None:
         page.goto(listing)
-        follow_first(page, pattern)
+        for pattern in patterns:
+            follow_first(page, pattern)
     return visit
 
 
@@ -44,10 +46,16 @@ STAFF_PAGES: list[tuple[str, Visit]] = [
     ("inquiry-list", go("/inquiries")),
     ("inquiry-detail", first_of("/inquiries", r"/inquiries/\d+")),
     ("inquiry-form", go("/inquiries/new")),
+    ("inquiry-edit-form", first_of("/inquiries", r"/inquiries/\d+", r"/inquiries/\d+/edit")),
     ("answer-form", answer_form),
     ("hearing-list", go("/hearings")),
     ("hearing-detail", first_of("/hearings", r"/hearings/\d+")),
     ("hearing-form", go("/hearings/new")),
+    ("safeguard-rating-form",
+     first_of("/programmes", r"/programmes/\d+", r"/programmes/\d+/safeguards/\d+")),
+    ("programme-delete-confirmation",
+     first_of("/programmes", r"/programmes/\d+", r"/programmes/\d+/delete")),
+    ("not-found", go("/programmes/999999999")),
     ("search-results", go("/search?q=EPF")),
     ("imports", go("/imports")),
     ("exports", go("/exports")),
