@@ -38,11 +38,19 @@ def answer_form(page: Page) -> None:
     expect(heading(page)).to_have_text("Edit the answer")
 
 
+def brief_made(page: Page) -> None:
+    """The page that follows a brief being made, once it is ready."""
+    first_of("/programmes", r"/programmes/\d+")(page)
+    page.get_by_role("button", name="Generate brief (PDF)").click()
+    expect(page.locator("#job-status")).to_contain_text("Status: Ready", timeout=180_000)
+
+
 STAFF_PAGES: list[tuple[str, Visit]] = [
     ("dashboard", go("/")),
     ("programme-list", go("/programmes")),
     ("programme-detail", first_of("/programmes", r"/programmes/\d+")),
     ("programme-form-refused", refused_programme_form),
+    ("brief-ready", brief_made),
     ("inquiry-list", go("/inquiries")),
     ("inquiry-detail", first_of("/inquiries", r"/inquiries/\d+")),
     ("inquiry-form", go("/inquiries/new")),
@@ -71,9 +79,12 @@ MEMBER_PAGES: list[tuple[str, Visit]] = [
     ("dashboard", go("/")),
     ("programme-list", go("/programmes")),
     ("programme-detail", first_of("/programmes", r"/programmes/\d+")),
+    ("inquiry-list", go("/inquiries")),
     ("inquiry-detail", first_of("/inquiries", r"/inquiries/\d+")),
+    ("hearing-list", go("/hearings")),
     ("hearing-detail", first_of("/hearings", r"/hearings/\d+")),
     ("search-results", go("/search?q=EPF")),
+    ("account", go("/account")),
 ]
 
 

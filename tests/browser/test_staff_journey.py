@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from app import clock
 from app.models import AgendaItem, Answer, AnswerItem, Assessment, Hearing, Inquiry
+from tests.browser.screenshots import save_screenshot
 from tests.browser.walk import choose, follow_first, heading
 
 QUESTIONS = """1. How many units trained under the measure have since been deployed?
@@ -78,6 +79,7 @@ def record_answer(page: Page) -> None:
         expect(answers.nth(index)).to_contain_text(text)
         expect(answers.nth(index).locator(".badge.assessment")).to_have_text(
             Assessment(assessment).label)
+    save_screenshot(page, "journey-staff-inquiry-answered")
 
 
 def hold_hearing(page: Page, code: str) -> None:
@@ -118,6 +120,7 @@ def make_dossier(page: Page) -> None:
     seen = page.evaluate("window.progressSeen")
     assert seen and seen[-1] == 100, f"progress seen: {seen}"
     assert seen == sorted(seen), f"progress went back: {seen}"
+    save_screenshot(page, "journey-staff-dossier-ready")
 
 
 def download_dossier(page: Page, code: str, title: str) -> None:
