@@ -34,7 +34,3 @@ def blocking_violations(page: Page) -> list[str]:
                      f"— {targets}{f' (and {more} more)' if more > 0 else ''}")
     return lines
 
-
-def assert_accessible(page: Page, name: str) -> None:
-    problems = blocking_violations(page)
-    assert not problems, f"{name} ({page.url}):\n  " + "\n  ".join(problems)

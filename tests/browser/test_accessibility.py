@@ -122,3 +122,19 @@ def test_member_pages_have_no_serious_accessibility_violation(demo_server, pages
     problems = scan(page, "member", MEMBER_PAGES)
     assert not problems, "\n".join(problems)
     assert not pages.console_errors, pages.console_errors
+
+
+def test_the_check_finds_what_it_looks_for(chromium):
+    """The scan is not vacuous: a page with an unlabelled field, an image without a text and
+    faint text fails it, each problem named with its rule and element."""
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.set_content('<html lang="en"><title>Sample</title><main><img src="seal.png">'
+                         '<p style="color:#bbb;background:#fff">Faint</p><input id="q"></main>')
+        found = "\n".join(blocking_violations(page))
+    finally:
+        context.close()
+    assert "critical image-alt" in found and " img" in found
+    assert "critical label" in found and "#q" in found
+    assert "serious color-contrast" in found
