@@ -129,7 +129,7 @@ def download_dossier(page: Page, code: str, title: str) -> None:
     body = download.value.path().read_bytes()
     assert download.value.suggested_filename.endswith(".pdf")
     assert body.startswith(b"%PDF-")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(body)).pages)
     flat = " ".join(text.split())
     assert code in flat, f"{code} not in the dossier"
     assert HEARING_TITLE in flat
