@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.browser.screenshots import save_screenshot
+from tests.browser.screenshots import forget_failed_runs, save_screenshot
 from tests.conftest import ACCOUNTS, PASSWORD, LiveServer
 
 # The machine's Chromium (Debian's package, installed by .ci/run): Playwright never downloads one.
@@ -27,6 +27,7 @@ EXPECTED_REFUSAL = re.compile(r"Failed to load resource: .* status of (403|404|4
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does)"
+    forget_failed_runs()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=LAUNCH_FLAGS)

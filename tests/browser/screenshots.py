@@ -14,3 +14,9 @@ def save_screenshot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+def forget_failed_runs() -> None:
+    """Remove the screenshots earlier failed tests left, so those present belong to this run."""
+    for old in SCREENSHOTS.glob("failed-*.png"):
+        old.unlink()
