@@ -24,7 +24,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, reload: boo
         timeout_graceful_shutdown=graceful_timeout, timeout_keep_alive=keep_alive,
         access_log=False, log_level=settings.log_level.lower(),
         log_config=logging_config(settings.log_level, settings.log_format, settings.log_file),
-        server_header=False, **security_options)
+        # A worker that does not answer its supervisor's ping for this long is replaced; the
+        # default 5 s replaces busy workers on a loaded machine.
+        timeout_worker_healthcheck=30, server_header=False, **security_options)
 
 
 def _exit_cleanly(_signal, _frame) -> None:

@@ -25,16 +25,17 @@ def free_port() -> int:
 
 class ServeProcess:
     """`oversight serve --workers N` on a database, in its own process group (so it can be
-    killed whole), logging JSON lines to `log_file`."""
+    killed whole), logging to `log_file`."""
 
-    def __init__(self, database_url: str, data_dir: Path, log_file: Path, workers: int = 2):
+    def __init__(self, database_url: str, data_dir: Path, log_file: Path, workers: int = 2,
+                 log_format: str = "json"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = log_file
         environment = {name: value for name, value in os.environ.items()
                        if not name.startswith("OVERSIGHT_")}
         environment |= {"OVERSIGHT_DATABASE_URL": database_url,
-                        "OVERSIGHT_DATA_DIR": str(data_dir), "OVERSIGHT_LOG_FORMAT": "json",
+                        "OVERSIGHT_DATA_DIR": str(data_dir), "OVERSIGHT_LOG_FORMAT": log_format,
                         "OVERSIGHT_LOG_FILE": str(log_file)}
         self.process = subprocess.Popen(
             [OVERSIGHT, "serve", "--port", str(self.port), "--workers", str(workers)],
@@ -75,3 +76,12 @@ class ServeProcess:
             pass
         self.process.wait(timeout=30)
         self.process.stderr.close()
+
+
+def wait_for(condition, what: str, server: ServeProcess | None = None) -> None:
+    """Until `condition` holds; a stuck server fails the test (with its log's end)."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, (f"never happened: {what}",
+                                             server and server.log_lines()[-20:])
+        time.sleep(0.05)

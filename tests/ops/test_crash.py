@@ -15,8 +15,7 @@ from tests.ops.crash_checks import (
     half_saved, integrity_problems, missing_writes, records_without_create_event,
 )
 from tests.ops.crash_writers import Writer
-from tests.ops.serve_process import ServeProcess
-from tests.ops.test_serve import wait_for
+from tests.ops.serve_process import ServeProcess, wait_for
 
 WRITERS = 8
 CYCLES = 3

@@ -3,7 +3,7 @@ and every request leaves one JSON log line with its id, but no query string or s
 
 import json
 import socket
-import time
+import subprocess
 from urllib.parse import urlencode
 
 import pytest
@@ -13,7 +13,7 @@ from app.models import FundingLine, Programme
 from tests.conftest import ACCOUNTS, http_client, sign_in
 from tests.factories import programme_form
 from tests.ops.conftest import data_folder
-from tests.ops.serve_process import ServeProcess
+from tests.ops.serve_process import OVERSIGHT, ServeProcess, wait_for
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -25,13 +25,6 @@ def served(database_url, tmp_path) -> ServeProcess:
 
 def log_entries(server: ServeProcess) -> list[dict]:
     return [json.loads(line) for line in server.log_lines()]
-
-
-def wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.05)
 
 
 @SQLITE_ONLY
@@ -53,8 +46,8 @@ def test_sigterm_lets_a_save_in_flight_finish_then_the_server_exits_0(database_u
             connection.sendall(head + body[:len(body) // 2])
             server.process.send_signal(15)
             # ...when both workers have begun shutting down.
-            wait_for(lambda: sum("Shutting down" in line for line in server.log_lines()) == 2,
-                     "both workers shutting down")
+            wait_for(lambda: sum("Shutting down" in line for line in server.log_lines()) >= 2,
+                     "both workers shutting down", server)
             connection.sendall(body[len(body) // 2:])
             answer = b""
             while chunk := connection.recv(65536):
@@ -104,3 +97,21 @@ def test_each_request_is_one_json_line_with_its_id_and_no_query_or_secret(databa
     started = [entry["pid"] for entry in entries if entry["message"].startswith(
         "Started server process")]
     assert len(set(started)) == 2
+
+
+@SQLITE_ONLY
+def test_one_worker_also_exits_0_on_sigterm_and_logs_readable_text(database_url, tmp_path):
+    server = ServeProcess(database_url, data_folder(tmp_path), tmp_path / "server.log",
+                          workers=1, log_format="text").wait_until_ready()
+    with http_client(server.url) as http:
+        http.get("/login", headers={"X-Request-ID": "text-log-0001"})
+    assert server.terminate() == 0
+    [line] = [line for line in server.log_lines() if "oversight.request" in line
+              and "/login" in line]
+    assert "GET /login 200 request_id=text-log-0001 method=GET" in line
+
+
+def test_reload_with_several_workers_is_wrong_usage():
+    ran = subprocess.run([OVERSIGHT, "serve", "--reload", "--workers", "2"],
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 2 and "--reload runs one worker" in ran.stderr
