@@ -63,7 +63,8 @@ class Settings(BaseSettings):
         default="json", description="Log lines as JSON objects (json) or as readable text."
     )
     log_file: str = Field(
-        default="", description="File the log is appended to; empty means standard error."
+        default="", description="File the log is appended to (reopened when rotated); empty "
+        "means standard error."
     )
 
     holiday_country: str = Field(

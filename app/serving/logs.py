@@ -65,7 +65,9 @@ class TextFormatter(logging.Formatter):
 def logging_config(level: str, format_: str, file: str = "") -> dict:
     """A logging.config.dictConfig for uvicorn's `log_config`. Uvicorn's access log is off:
     the request log (app.serving.request_log) replaces it."""
-    handler = ({"class": "logging.FileHandler", "filename": file, "encoding": "utf-8"}
+    # Watched: reopened when logrotate has moved the file away.
+    handler = ({"class": "logging.handlers.WatchedFileHandler", "filename": file,
+                "encoding": "utf-8"}
                if file else {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"})
     handler |= {"formatter": format_, "filters": ["request_id"]}
     logger = {"handlers": ["default"], "level": level.upper(), "propagate": False}
