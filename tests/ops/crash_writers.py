@@ -28,6 +28,7 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.label = name
         self.acknowledged, self.problems = acknowledged, problems
+        self.cut_off = False  # by the server's death, in the middle of a request
         # Signed in before the writing starts, one writer after the other: sign-ins racing
         # for one account count against its throttle until one of them succeeds.
         self.http = sign_in(http_client(url), ACCOUNTS["staff"][0])
@@ -37,7 +38,7 @@ class Writer(threading.Thread):
             for number in range(10**6):
                 self._write_once(self.http, f"{self.label}-{number}")
         except httpx.TransportError:
-            pass  # the server was killed: the write in flight was not acknowledged
+            self.cut_off = True  # the server was killed: the write in flight was not acknowledged
         except StopWriting:
             pass  # said in `problems`
         except Exception as exc:  # noqa: BLE001  (reported by the test, not lost in a thread)

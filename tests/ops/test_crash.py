@@ -42,7 +42,7 @@ def test_acknowledged_writes_survive_the_server_being_killed_repeatedly(
         for writer in writers:
             writer.join(timeout=120)
         assert not problems, problems
-        assert not any(writer.is_alive() for writer in writers)
+        assert all(writer.cut_off and not writer.is_alive() for writer in writers)
 
     # Restarted on the same database, the server is ready (its health check reads it).
     server = ServeProcess(database_url, data_folder(tmp_path),
