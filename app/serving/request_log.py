@@ -67,18 +67,20 @@ def _incoming_id(scope: Scope) -> str:
 
 def _log_request(scope: Scope, status: int, seconds: float) -> None:
     viewer = scope.get("state", {}).get("viewer")
+    path = loggable_path(scope)
     log.log(logging.ERROR if status >= 500 else logging.INFO,
-            "%s %s %s", scope["method"], loggable_path(scope), status,
+            "%s %s %s", scope["method"], path, status,
             extra={"request_id": request_id_of(scope), "method": scope["method"],
-                   "path": loggable_path(scope), "status": status,
+                   "path": path, "status": status,
                    "duration_ms": round(seconds * 1000, 1),
                    "user_id": viewer.user.id if viewer else None})
 
 
 def loggable_path(scope: Scope) -> str:
     """The path without its query, and with secret path parameters blanked."""
-    path = scope["path"]
-    for name, value in scope.get("path_params", {}).items():
-        if name in SECRET_PARAMETERS and isinstance(value, str) and value:
-            path = path.replace(value, "[hidden]")
-    return path
+    parameters = scope.get("path_params", {})
+    route_format = getattr(scope.get("route"), "path_format", None)
+    if route_format and SECRET_PARAMETERS & parameters.keys():
+        return route_format.format_map({name: "[hidden]" if name in SECRET_PARAMETERS else value
+                                        for name, value in parameters.items()})
+    return scope["path"]
