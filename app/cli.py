@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import typer
-import uvicorn
 from alembic import command
 from alembic.config import Config
 
@@ -319,14 +318,30 @@ _transfer_commands()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    reload: bool = typer.Option(False, help="Restart on code changes (development only)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (about two per core "
+                                "on PostgreSQL; SQLite writes one at a time whatever this is)."),
+    graceful_timeout: int = typer.Option(
+        20, "--graceful-timeout", min=0, max=3600,
+        help="On SIGTERM, seconds the requests in flight get to finish before they are cut."),
+    keep_alive: int = typer.Option(
+        65, "--keep-alive", min=1, max=3600,
+        help="Seconds an idle connection is kept open (longer than the proxy's own, so the "
+        "proxy never reuses a connection the server is closing)."),
+    reload: bool = typer.Option(False, help="Restart on code changes (development only; one "
+                                "worker)."),
 ) -> None:
     """Serve the web application (migrate first with `oversight db upgrade`)."""
+    from app.serving.server import serve as run_server
+
+    if reload and workers > 1:
+        raise typer.BadParameter("--reload runs one worker; leave out --workers.")
     settings = Settings()
     _ = settings.resolved_secret_key  # generated now, before workers start
-    typer.echo(f"Oversight Desk on http://{host}:{port}  (database: {_safe_url(settings)})")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                log_level="info", **uvicorn_options(settings))
+    typer.echo(f"Oversight Desk on http://{host}:{port} with {workers} worker"
+               f"{'s' if workers != 1 else ''}  (database: {_safe_url(settings)})")
+    run_server(settings, host=host, port=port, workers=workers, reload=reload,
+               graceful_timeout=graceful_timeout, keep_alive=keep_alive,
+               security_options=uvicorn_options(settings))
 
 
 def uvicorn_options(settings: Settings) -> dict:

@@ -4,6 +4,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,19 @@ class Settings(BaseSettings):
     )
     max_body_mb: int = Field(
         default=60, ge=1, le=1024, description="Largest request body accepted, in megabytes."
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="Least severe log lines written: DEBUG, INFO (one per request), WARNING or "
+        "ERROR.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="Log lines as JSON objects (json) or as readable text."
+    )
+    log_file: str = Field(
+        default="", description="File the log is appended to (reopened when rotated); empty "
+        "means standard error."
     )
 
     holiday_country: str = Field(
@@ -105,6 +119,13 @@ class Settings(BaseSettings):
                              f"subdivision {self.holiday_subdivision!r}; known: "
                              f"{', '.join(supported[self.holiday_country])}")
         return self
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @field_validator("secret_key")
     @classmethod

@@ -7,7 +7,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
@@ -37,6 +36,8 @@ from app.reports.routes import router as report_router
 from app.safeguards.routes import router as safeguard_router
 from app.search.routes import router as search_router
 from app.security import SecurityMiddleware, add_security_headers
+from app.serving.health import router as health_router
+from app.serving.request_log import REQUEST_ID_HEADER, RequestLogMiddleware, request_id_of
 from app.transfer.routes import router as transfer_router
 from app.templating import STATIC_DIR, render
 
@@ -65,18 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
 
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(RequestLogMiddleware)  # the outermost: it times and logs everything
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
     app.include_router(api_router)
     openapi.install(app)
 
-    @app.get("/health", include_in_schema=False)
-    def health():
-        with app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
+    app.include_router(health_router, include_in_schema=False)
     _install_error_pages(app)
     return app
 
@@ -88,8 +85,8 @@ def _install_error_pages(app: FastAPI) -> None:
             if is_api(request):
                 response = api_error(request, exc)
                 if exc_class is Exception:
-                    log.exception("unhandled error on %s %s", request.method, request.url.path)
-                    add_security_headers(response.headers, request.scope)
+                    _log_server_error(request)
+                    _outside_middleware(request, response)
                 return response
             return await page(request, exc)
         app.add_exception_handler(exc_class, handler)
@@ -134,11 +131,11 @@ def _install_error_pages(app: FastAPI) -> None:
         }, status_code=400)
 
     async def server_error(request: Request, exc: Exception):
-        # The trace goes to the log, never to the person.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        response = render(request, "errors/500.html", {}, status_code=500)
-        # Starlette answers unhandled errors outside all middleware: add the headers here.
-        add_security_headers(response.headers, request.scope)
+        # The trace goes to the log, never to the person; the request id ties the two.
+        _log_server_error(request)
+        response = render(request, "errors/500.html", {"request_id": request_id_of(
+            request.scope)}, status_code=500)
+        _outside_middleware(request, response)
         return response
 
     handle(NotAuthenticated, not_signed_in)
@@ -150,3 +147,14 @@ def _install_error_pages(app: FastAPI) -> None:
     handle(ValidationFailed, server_error)
     handle(Conflict, server_error)
     handle(Exception, server_error)
+
+
+def _log_server_error(request: Request) -> None:
+    log.exception("unhandled error on %s %s", request.method, request.url.path,
+                  extra={"request_id": request_id_of(request.scope)})
+
+
+def _outside_middleware(request: Request, response: Response) -> None:
+    """Starlette answers unhandled errors outside all middleware: add their headers here."""
+    add_security_headers(response.headers, request.scope)
+    response.headers[REQUEST_ID_HEADER] = request_id_of(request.scope)

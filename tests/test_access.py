@@ -64,6 +64,7 @@ ITEM_REMOVAL = {**expect(members=403, staff=303), "staff_public": 403}
 # file of the staff account; {e} an export.
 POLICY: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/health"): (None, expect(anonymous=200, everyone=200)),
+    ("GET", "/health/live"): (None, expect(anonymous=200, everyone=200)),
     ("GET", "/login"): (None, expect(anonymous=200, everyone=200)),
     ("POST", "/login"): ({"email": "x@y.z", "password": "x"}, expect(anonymous=400, everyone=400)),
     ("GET", "/"): (None, READ),

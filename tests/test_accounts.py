@@ -118,7 +118,7 @@ class TestWhatNeedsASession:
         assert login_redirect(response) == {"next": ["/programmes"]}
 
     def test_health_and_stylesheet_need_no_session(self, anonymous):
-        assert anonymous.get("/health").json() == {"status": "ok"}
+        assert anonymous.get("/health").json() == {"status": "ok", "database": "ok"}
         css = anonymous.get("/static/css/app.css")
         assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
 

@@ -29,7 +29,8 @@ def test_unexpected_error_is_a_500_page_without_trace(data_dir, empty_db):
 
 def test_health_checks_the_database(client):
     response = client.get("/health")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
 
 
 def test_htmx_is_served_from_the_apps_static_files(client):

@@ -207,17 +207,15 @@ def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int 
     interrupted ones): the attempt it is now running, or None if the others leave no room, or
     another worker took it first (or it is not queued).
 
-    The count and the change are one UPDATE, so two workers cannot both see room for one more
-    and both start: SQLite takes its one write lock before the statement reads anything, so
-    such UPDATEs run one after the other, each counting what the last one committed.
-    PostgreSQL would not (at READ COMMITTED each UPDATE counts what was committed before it
-    began); there, take a lock first, e.g. pg_advisory_xact_lock on a constant, in the same
-    transaction."""
+    The count and the change are one UPDATE guarded by the job's state, so a job is taken
+    once, and claims are made one at a time (`_one_claim_at_a_time`), so two workers cannot
+    both see room for one more and both start."""
     others = JOBS.alias("others")
     running = (sa.select(sa.func.count()).select_from(others)
                .where(_under_way(others, [JobState.RUNNING.value], timeout_seconds))
                .scalar_subquery())
     with engine.begin() as connection:
+        _one_claim_at_a_time(connection)
         taken = connection.execute(
             sa.update(JOBS).where(JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value,
                                   running < limit)
@@ -231,6 +229,21 @@ def claim(engine: Engine, job_id: int, limit: int, timeout_seconds: int) -> int 
             started_at=now, heartbeat_at=now))
         return connection.execute(
             sa.select(JOBS.c.attempts).where(JOBS.c.id == job_id)).scalar_one()
+
+
+# Any constant: the lock claims take on PostgreSQL. (Advisory locks are the application's own;
+# nothing else in this database takes one.)
+CLAIM_LOCK = 0x0D0C5
+
+
+def _one_claim_at_a_time(connection: sa.Connection) -> None:
+    """Until this transaction ends, no other claim runs. SQLite takes its one write lock when
+    the UPDATE starts, before it counts, so UPDATEs there count what the last one committed.
+    PostgreSQL at READ COMMITTED would let two UPDATEs count the same committed rows at once;
+    a transaction-scoped advisory lock, taken first, puts them in a row (each statement after
+    it sees what the claim before committed)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CLAIM_LOCK)))
 
 
 def _running(job_id: int, attempt: int | None):
