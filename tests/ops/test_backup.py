@@ -1,0 +1,215 @@
+"""`oversight backup` and `oversight restore` as an administrator runs them, on SQLite and
+PostgreSQL: backup, wipe, restore gives back every row of every table and every stored file;
+a damaged archive, an archive of a newer version, a target in use or holding records is refused
+with nothing changed; a backup taken while staff write is consistent."""
+
+import io
+import json
+import re
+import sqlite3
+import stat
+import tarfile
+import threading
+from pathlib import Path
+
+from app.ops.archive import MANIFEST
+from app.ops.backup import STORED_FOLDERS
+from tests.conftest import LiveServer
+from tests.factories import programme_form
+from tests.ops.conftest import (
+    every_file, every_row, nothing_stored, store_a_file_of_each_kind, wipe,
+)
+
+
+def backup(site, archive: Path) -> dict:
+    made = site.oversight("backup", "-o", str(archive))
+    assert made.returncode == 0, made.stderr
+    assert f"Wrote {archive}: {site.kind} database at revision" in made.stdout
+    with tarfile.open(archive) as tar:
+        return json.loads(tar.extractfile(MANIFEST).read())
+
+
+def test_backup_wipe_restore_gives_back_every_row_and_every_file(site, client_for, tmp_path):
+    store_a_file_of_each_kind(site, client_for)
+    rows, files = every_row(site.url), every_file(site.data_dir)
+    assert {"audit_event", "search_entry", "alembic_version", "attachment", "document",
+            "import_run"} <= set(rows)
+    assert all(rows[name] for name in ("audit_event", "search_entry", "alembic_version"))
+
+    archive = tmp_path / "nightly.tar.gz"
+    manifest = backup(site, archive)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert (manifest["database"], manifest["alembic_revision"]) == (site.kind, "0007")
+    assert manifest["app_version"] and manifest["created_at"]
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    assert {f"files/{path}": digest for path, digest in files.items()}.items() <= listed.items()
+    assert len(listed) == len(files) + 1  # and the database
+    assert not [p for p in site.data_dir.iterdir() if p.name.startswith(".backup")]
+
+    wipe(site)
+    restored = site.oversight("restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert f"{len(files)} stored files" in restored.stdout
+
+    assert every_row(site.url) == rows
+    assert every_file(site.data_dir) == files
+    assert not [p for p in site.data_dir.iterdir() if p.name.startswith(".restore")]
+
+
+def test_a_target_holding_records_is_replaced_only_with_force(site, client_for, tmp_path):
+    archive = tmp_path / "before.tar"  # uncompressed
+    backup(site, archive)
+    rows = every_row(site.url)
+    store_a_file_of_each_kind(site, client_for)
+    changed_rows, changed_files = every_row(site.url), every_file(site.data_dir)
+
+    refused = site.oversight("restore", str(archive))
+    assert refused.returncode == 1
+    assert "already holds records; restore with --force" in refused.stderr
+    assert "Nothing was restored." in refused.stderr
+    assert (every_row(site.url), every_file(site.data_dir)) == (changed_rows, changed_files)
+
+    forced = site.oversight("restore", "--force", str(archive))
+    assert forced.returncode == 0, forced.stderr
+    assert every_row(site.url) == rows
+    assert every_file(site.data_dir) == {}
+
+
+def test_a_damaged_archive_is_refused_before_anything_changes(site, tmp_path):
+    archive = tmp_path / "backup.tar"
+    backup(site, archive)
+    rows = every_row(site.url)
+    content = bytearray(archive.read_bytes())
+    database_at = content.index(b"PGDMP" if site.kind == "postgresql" else b"SQLite format 3")
+    content[database_at + 5000] ^= 0xFF
+    damaged = tmp_path / "damaged.tar"
+    damaged.write_bytes(bytes(content))
+
+    refused = site.oversight("restore", "--force", str(damaged))
+    assert refused.returncode == 1
+    assert "does not match its checksum in the manifest: the archive is damaged" in refused.stderr
+    assert every_row(site.url) == rows
+
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(b"\x1f\x8b" + bytes(content[:3000]))
+    refused = site.oversight("restore", "--force", str(truncated))
+    assert refused.returncode == 1 and "is not a readable backup archive" in refused.stderr
+    assert every_row(site.url) == rows
+
+
+def with_manifest(archive: Path, into: Path, **changes) -> Path:
+    """A copy of `archive` whose manifest says something else (its checksums still right)."""
+    with tarfile.open(archive) as source, tarfile.open(into, "w") as target:
+        for info in source:
+            data = source.extractfile(info).read()
+            if info.name == MANIFEST:
+                data = json.dumps({**json.loads(data), **changes}).encode()
+                info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
+    return into
+
+
+def test_an_archive_of_a_newer_version_is_refused(site, tmp_path):
+    archive = tmp_path / "backup.tar"
+    backup(site, archive)
+    wipe(site)
+    newer = with_manifest(archive, tmp_path / "newer.tar", alembic_revision="0099")
+    refused = site.oversight("restore", str(newer))
+    assert refused.returncode == 1
+    assert ("archive is at database revision '0099', which this version of Oversight Desk does "
+            "not know") in refused.stderr
+    assert nothing_stored(site)
+
+
+def test_an_archive_of_the_other_database_kind_is_refused(site, tmp_path):
+    archive = tmp_path / "backup.tar"
+    backup(site, archive)
+    other = "postgresql" if site.kind == "sqlite" else "sqlite"
+    refused = site.oversight("restore", "--force", str(
+        with_manifest(archive, tmp_path / "other.tar", database=other)))
+    assert refused.returncode == 1 and f"holds a {other} database" in refused.stderr
+
+
+def test_usage_errors_and_a_missing_archive(site, tmp_path):
+    assert site.oversight("restore").returncode == 2
+    assert site.oversight("backup", "--frobnicate").returncode == 2
+    missing = site.oversight("restore", str(tmp_path / "nothing.tar.gz"))
+    assert missing.returncode == 1 and "there is no file" in missing.stderr
+
+
+def test_the_default_archive_is_named_by_the_utc_time_in_the_working_folder(site, tmp_path):
+    here = tmp_path / "backups"
+    here.mkdir()
+    made = site.oversight("backup", cwd=here)
+    assert made.returncode == 0, made.stderr
+    [archive] = here.iterdir()
+    assert re.fullmatch(r"oversight-backup-\d{8}T\d{6}Z\.tar\.gz", archive.name)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive, "r:gz") as tar:
+        assert tar.getnames()[0] == MANIFEST
+
+
+def test_restoring_under_a_running_sqlite_server_is_refused(demo_server, client_for, tmp_path):
+    from tests.ops.conftest import Site
+
+    site = Site("sqlite", demo_server.settings)
+    archive = tmp_path / "backup.tar"
+    backup(site, archive)
+    client_for(demo_server, "staff").get("/programmes")  # the server holds the database open
+    rows = every_row(site.url)
+    refused = site.oversight("restore", "--force", str(archive))
+    assert refused.returncode == 1
+    assert "is in use" in refused.stderr and "stop the service" in refused.stderr
+    assert every_row(site.url) == rows
+
+
+def test_a_backup_taken_while_staff_write_is_consistent(demo_server, client_for, tmp_path):
+    """Programmes are saved continuously while the backup runs: the copy passes SQLite's
+    integrity check, and each programme in it came with its audit event (one transaction)."""
+    from tests.ops.conftest import Site
+
+    site = Site("sqlite", demo_server.settings)
+    writers, stop, saved = [], threading.Event(), []
+
+    def write(number: int) -> None:
+        staff = client_for(demo_server, "staff")
+        count = 0
+        while not stop.is_set():
+            count += 1
+            response = staff.post("/programmes", data=programme_form(
+                reference_code=f"BUSY-{number}-{count}"))
+            assert response.status_code == 303, response.text
+            saved.append(count)
+
+    for number in range(3):
+        writers.append(threading.Thread(target=write, args=(number,)))
+        writers[-1].start()
+    try:
+        while len(saved) < 3:
+            threading.Event().wait(0.05)
+        archive = tmp_path / "busy.tar"
+        backup(site, archive)
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+    with tarfile.open(archive) as tar:
+        tar.extract("database/oversight.sqlite3", tmp_path, filter="data")
+    copy = sqlite3.connect(tmp_path / "database" / "oversight.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert copy.execute("PRAGMA foreign_key_check").fetchall() == []
+    busy = {row[0] for row in copy.execute(
+        "SELECT id FROM programme WHERE reference_code LIKE 'BUSY-%'")}
+    audited = {row[0] for row in copy.execute(
+        "SELECT record_id FROM audit_event WHERE record_type = 'programme' AND action = 'create'")}
+    copy.close()
+    assert busy and busy <= audited
+
+
+def test_every_folder_of_stored_files_is_backed_up(tmp_path):
+    from app.inquiries.attachments import AttachmentStore
+    from app.reports.documents import DocumentStore
+    from app.transfer.service import ImportStore
+
+    assert sorted(store(tmp_path).directory.name for store in (
+        AttachmentStore, DocumentStore, ImportStore)) == sorted(STORED_FOLDERS)
