@@ -20,7 +20,8 @@ from app.config import Settings
 from app.db import make_engine
 from app.models import Answer, Classification, Document, Programme
 from app.ops.backup import STORED_FOLDERS
-from tests.conftest import LiveServer, sqlite_url
+from tests.conftest import LiveServer
+from tests.demo_sites import DATABASES, demo_settings
 from tests.imports.helpers import csv_bytes, programme_row
 from tests.inquiries.answer_world import make_pdf
 
@@ -48,26 +49,10 @@ class Site:
                               timeout=300, cwd=cwd)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def site(request, tmp_path) -> Site:
-    """The demo register on SQLite (a copy of the session's demo file) or PostgreSQL (loaded
-    into a fresh migrated database), with its own data folder."""
-    if request.param == "sqlite":
-        request.getfixturevalue("demo_db")
-        data_dir = request.getfixturevalue("data_dir")
-        return Site("sqlite", Settings(data_dir=data_dir,
-                                       database_url=sqlite_url(data_dir / "oversight.db")))
-    from app.demo.loader import load_demo_register
-
-    url = request.getfixturevalue("pg_url")
-    engine = make_engine(url)
-    with read_as_system(Session(engine)) as session:
-        set_actor(session, Actor(None, "test set-up"))
-        load_demo_register(session)
-    engine.dispose()
-    data_dir = tmp_path / "pg-data"
-    data_dir.mkdir()
-    return Site("postgresql", Settings(data_dir=data_dir, database_url=url))
+@pytest.fixture(params=DATABASES)
+def site(request) -> Site:
+    """The demo register on SQLite or PostgreSQL, with its own data folder."""
+    return Site(request.param, demo_settings(request, request.param))
 
 
 def store_a_file_of_each_kind(site: Site, client_for) -> None:
