@@ -8,6 +8,7 @@ The tools are found in $OVERSIGHT_PG_BIN, on the PATH, or in Debian's newest
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -66,9 +67,18 @@ def restore(url: str, dump_file: Path) -> None:
           "--exit-on-error", "--dbname", conninfo, str(dump_file)], environment, "pg_restore")
 
 
-def _run(command: list[str], environment: dict[str, str], what: str) -> None:
+def tables_in(dump_file: Path) -> set[str]:
+    """The names of the tables a dump holds (from its table of contents)."""
+    listing = _run([tool("pg_restore"), "--list", str(dump_file)], dict(os.environ),
+                   "pg_restore --list")
+    return {match.group(1) for match in re.finditer(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ",
+                                                   listing, re.MULTILINE)}
+
+
+def _run(command: list[str], environment: dict[str, str], what: str) -> str:
     done = subprocess.run(command, env=environment, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         raise ArchiveRefused(f"{what} failed (exit status {done.returncode}): "
                              f"{(done.stderr or done.stdout).strip()[:2000]}")
+    return done.stdout

@@ -55,6 +55,8 @@ def restore(settings: Settings, archive: Path, *, force: bool = False) -> Restor
                                  "records; restore with --force to replace them")
         if kind == "sqlite":
             _refuse_if_open(_sqlite_path(url))
+        else:
+            _refuse_tables_left_over(url, staging / DATABASE_MEMBER[kind])
         swapped = _swap_folders(settings.data_dir, staging / FILES, staging / "replaced")
         try:
             _replace_database(url, kind, staging / DATABASE_MEMBER[kind])
@@ -116,6 +118,26 @@ def _refuse_if_open(path: Path) -> None:
                              "worker) before restoring") from exc
     finally:
         connection.close()
+
+
+def _refuse_tables_left_over(url: str, dump_file: Path) -> None:
+    """pg_restore --clean replaces only the tables the dump holds: a table of a newer schema
+    (say, after `oversight db upgrade` on the new server) would be left over and break the
+    upgrade of an older archive. Refused before anything changed."""
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            present = set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+    extra = sorted(present - postgres.tables_in(dump_file))
+    if extra:
+        raise ArchiveRefused(f"the configured database holds tables the archive does not "
+                             f"({', '.join(extra[:5])}{', …' if len(extra) > 5 else ''}): "
+                             "restore into a new, empty database (without `oversight db "
+                             "upgrade` first)")
 
 
 def _swap_folders(data_dir: Path, new: Path, old: Path, only: list[str] | None = None

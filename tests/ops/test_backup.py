@@ -12,13 +12,23 @@ import tarfile
 import threading
 from pathlib import Path
 
+import pytest
+from alembic.script import ScriptDirectory
+
+from app.cli import alembic_config
+from app.config import Settings
 from app.ops.archive import MANIFEST
 from app.ops.backup import STORED_FOLDERS
-from tests.conftest import LiveServer
+from tests.conftest import sqlite_url
+from tests.demo_sites import DATABASES
 from tests.factories import programme_form
 from tests.ops.conftest import (
-    every_file, every_row, nothing_stored, store_a_file_of_each_kind, wipe,
+    Site, every_file, every_row, nothing_stored, store_a_file_of_each_kind, wipe,
 )
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def backup(site, archive: Path) -> dict:
@@ -39,7 +49,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_every_file(site, client_fo
     archive = tmp_path / "nightly.tar.gz"
     manifest = backup(site, archive)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    assert (manifest["database"], manifest["alembic_revision"]) == (site.kind, "0007")
+    assert (manifest["database"], manifest["alembic_revision"]) == (site.kind, head_revision())
     assert manifest["app_version"] and manifest["created_at"]
     listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
     assert {f"files/{path}": digest for path, digest in files.items()}.items() <= listed.items()
@@ -121,6 +131,37 @@ def test_an_archive_of_a_newer_version_is_refused(site, tmp_path):
     assert nothing_stored(site)
 
 
+@pytest.mark.parametrize("kind", DATABASES)
+def test_an_archive_of_an_older_version_is_upgraded_after_the_restore(kind, request, tmp_path):
+    data_dir = tmp_path / "data"
+    if kind == "sqlite":
+        url = sqlite_url(data_dir / "oversight.db")
+    else:
+        postgres = request.getfixturevalue("postgres_server")
+        url = postgres.url(postgres.database())
+    site = Site(kind, Settings(data_dir=data_dir, database_url=url))
+    older = site.oversight("db", "upgrade", "0006")
+    assert older.returncode == 0, older.stderr
+    archive = tmp_path / "old.tar.gz"
+    assert backup(site, archive)["alembic_revision"] == "0006"
+    if kind == "postgresql":  # a database already at the newest schema keeps newer tables
+        newer = Site(kind, Settings(data_dir=tmp_path / "new",
+                                    database_url=postgres.url(postgres.database())))
+        assert newer.oversight("db", "upgrade").returncode == 0
+        tables = every_row(newer.url)
+        refused = newer.oversight("restore", str(archive))
+        assert refused.returncode == 1
+        assert "holds tables the archive does not (" in refused.stderr
+        assert "api_token" in refused.stderr
+        assert "restore into a new, empty database" in refused.stderr
+        assert every_row(newer.url) == tables
+    wipe(site)
+    restored = site.oversight("restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert f"Upgraded the database from 0006 to {head_revision()}." in restored.stdout
+    assert every_row(url)["alembic_version"] == [(head_revision(),)]
+
+
 def test_an_archive_of_the_other_database_kind_is_refused(site, tmp_path):
     archive = tmp_path / "backup.tar"
     backup(site, archive)
@@ -150,7 +191,6 @@ def test_the_default_archive_is_named_by_the_utc_time_in_the_working_folder(site
 
 
 def test_restoring_under_a_running_sqlite_server_is_refused(demo_server, client_for, tmp_path):
-    from tests.ops.conftest import Site
 
     site = Site("sqlite", demo_server.settings)
     archive = tmp_path / "backup.tar"
@@ -166,7 +206,6 @@ def test_restoring_under_a_running_sqlite_server_is_refused(demo_server, client_
 def test_a_backup_taken_while_staff_write_is_consistent(demo_server, client_for, tmp_path):
     """Programmes are saved continuously while the backup runs: the copy passes SQLite's
     integrity check, and each programme in it came with its audit event (one transaction)."""
-    from tests.ops.conftest import Site
 
     site = Site("sqlite", demo_server.settings)
     writers, stop, saved = [], threading.Event(), []
