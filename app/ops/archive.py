@@ -18,6 +18,7 @@ FORMAT = "oversight-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
+REQUIRED = {"format_version", "created_at", "alembic_revision", "database", "files"}
 
 
 class ArchiveRefused(Exception):
@@ -101,7 +102,8 @@ def _manifest(tar: tarfile.TarFile, first: tarfile.TarInfo | None) -> dict:
     if first is None or first.name != MANIFEST or not first.isreg():
         raise ArchiveRefused("the file is not an Oversight Desk backup (no manifest first)")
     manifest = json.loads(tar.extractfile(first).read())
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not REQUIRED <= set(
+            manifest):
         raise ArchiveRefused("the file is not an Oversight Desk backup (unknown manifest)")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ArchiveRefused(f"the archive's format version {manifest.get('format_version')} "

@@ -54,15 +54,19 @@ def restore(settings: Settings, archive: Path, *, force: bool = False) -> Restor
             raise ArchiveRefused("the configured database or data folder already holds "
                                  "records; restore with --force to replace them")
         if kind == "sqlite":
+            _check_sqlite_copy(staging / DATABASE_MEMBER[kind], revision)
             _refuse_if_open(_sqlite_path(url))
         else:
             _refuse_tables_left_over(url, staging / DATABASE_MEMBER[kind])
-        swapped = _swap_folders(settings.data_dir, staging / FILES, staging / "replaced")
+        swapped: list[str] = []
         try:
+            for name in STORED_FOLDERS:
+                swapped.append(name)  # before the swap: a half-done one is undone too
+                _swap(settings.data_dir / name, staging / FILES / name, staging / "replaced")
             _replace_database(url, kind, staging / DATABASE_MEMBER[kind])
         except BaseException:
-            _swap_folders(settings.data_dir, staging / "replaced", staging / "unused",
-                          only=swapped)
+            for name in reversed(swapped):
+                _swap(settings.data_dir / name, staging / "replaced" / name, staging / "unused")
             raise
     upgraded = None
     if revision != head:
@@ -105,6 +109,23 @@ def _holds_records(url: str, kind: str, data_dir: Path) -> bool:
         engine.dispose()
 
 
+def _check_sqlite_copy(copy: Path, revision: str) -> None:
+    """The archive's database opens, passes SQLite's check and is at the manifest's revision
+    (a renamed file is not checked by anything afterwards)."""
+    try:
+        connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            checked = connection.execute("PRAGMA quick_check").fetchone()[0]
+            stored = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveRefused(f"the archive's database cannot be read ({exc})") from exc
+    if checked != "ok" or stored != (revision,):
+        raise ArchiveRefused(f"the archive's database is damaged or not at revision {revision}"
+                             f" ({checked})")
+
+
 def _refuse_if_open(path: Path) -> None:
     """Leave WAL mode (which needs the only connection): fails while a server has it open, and
     afterwards no -wal file is left to be replayed onto the restored database."""
@@ -140,19 +161,13 @@ def _refuse_tables_left_over(url: str, dump_file: Path) -> None:
                              "upgrade` first)")
 
 
-def _swap_folders(data_dir: Path, new: Path, old: Path, only: list[str] | None = None
-                  ) -> list[str]:
-    """Move each stored folder of `data_dir` into `old` and the one in `new` (if any) into its
-    place; the folders moved, for swapping back."""
+def _swap(current: Path, new: Path, old: Path) -> None:
+    """Move the folder `current` (if there) into `old`, and `new` (if there) into its place."""
     old.mkdir(mode=0o700, exist_ok=True)
-    moved = []
-    for name in only if only is not None else STORED_FOLDERS:
-        if (data_dir / name).exists():
-            os.replace(data_dir / name, old / name)
-        if (new / name).exists():
-            os.replace(new / name, data_dir / name)
-        moved.append(name)
-    return moved
+    if current.exists():
+        os.replace(current, old / current.name)
+    if new.exists():
+        os.replace(new, current)
 
 
 def _replace_database(url: str, kind: str, staged: Path) -> None:

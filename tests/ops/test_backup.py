@@ -3,6 +3,7 @@ PostgreSQL: backup, wipe, restore gives back every row of every table and every 
 a damaged archive, an archive of a newer version, a target in use or holding records is refused
 with nothing changed; a backup taken while staff write is consistent."""
 
+import hashlib
 import io
 import json
 import re
@@ -107,16 +108,39 @@ def test_a_damaged_archive_is_refused_before_anything_changes(site, tmp_path):
     assert every_row(site.url) == rows
 
 
-def with_manifest(archive: Path, into: Path, **changes) -> Path:
-    """A copy of `archive` whose manifest says something else (its checksums still right)."""
+def with_manifest(archive: Path, into: Path, database: bytes | None = None, **changes) -> Path:
+    """A copy of `archive` whose manifest says something else, or with another `database`
+    member listed with its right checksum."""
     with tarfile.open(archive) as source, tarfile.open(into, "w") as target:
-        for info in source:
-            data = source.extractfile(info).read()
-            if info.name == MANIFEST:
-                data = json.dumps({**json.loads(data), **changes}).encode()
-                info.size = len(data)
+        members = [(info, source.extractfile(info).read()) for info in source]
+        manifest = {**json.loads(members[0][1]), **changes}
+        if database is not None:
+            members[1] = (members[1][0], database)
+            manifest["files"][0].update(size=len(database),
+                                        sha256=hashlib.sha256(database).hexdigest())
+        members[0] = (members[0][0], json.dumps(manifest).encode())
+        for info, data in members:
+            info.size = len(data)
             target.addfile(info, io.BytesIO(data))
     return into
+
+
+def test_a_database_that_cannot_be_restored_leaves_everything_as_it_was(site, client_for,
+                                                                       tmp_path):
+    """The files are swapped in before the database is replaced: when that fails (pg_restore
+    refuses the dump), they are swapped back."""
+    archive = tmp_path / "backup.tar"
+    backup(site, archive)
+    store_a_file_of_each_kind(site, client_for)
+    rows, files = every_row(site.url), every_file(site.data_dir)
+    broken = with_manifest(archive, tmp_path / "broken.tar", database=b"PGDMP" + b"\0" * 4096
+                           if site.kind == "postgresql" else b"SQLite format 3\0" + b"\1" * 4096)
+    refused = site.oversight("restore", "--force", str(broken))
+    assert refused.returncode == 1, refused.stdout
+    assert "Nothing was restored." in refused.stderr
+    assert every_row(site.url) == rows
+    assert every_file(site.data_dir) == files
+    assert [p.name for p in site.data_dir.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_archive_of_a_newer_version_is_refused(site, tmp_path):
