@@ -108,16 +108,15 @@ def test_a_damaged_archive_is_refused_before_anything_changes(site, tmp_path):
     assert every_row(site.url) == rows
 
 
-def with_manifest(archive: Path, into: Path, database: bytes | None = None, **changes) -> Path:
-    """A copy of `archive` whose manifest says something else, or with another `database`
-    member listed with its right checksum."""
+def with_manifest(archive: Path, into: Path, dump: bytes | None = None, **changes) -> Path:
+    """A copy of `archive` whose manifest says something else, or with another database
+    member (`dump`) listed with its right checksum."""
     with tarfile.open(archive) as source, tarfile.open(into, "w") as target:
         members = [(info, source.extractfile(info).read()) for info in source]
         manifest = {**json.loads(members[0][1]), **changes}
-        if database is not None:
-            members[1] = (members[1][0], database)
-            manifest["files"][0].update(size=len(database),
-                                        sha256=hashlib.sha256(database).hexdigest())
+        if dump is not None:
+            members[1] = (members[1][0], dump)
+            manifest["files"][0].update(size=len(dump), sha256=hashlib.sha256(dump).hexdigest())
         members[0] = (members[0][0], json.dumps(manifest).encode())
         for info, data in members:
             info.size = len(data)
@@ -133,7 +132,7 @@ def test_a_database_that_cannot_be_restored_leaves_everything_as_it_was(site, cl
     backup(site, archive)
     store_a_file_of_each_kind(site, client_for)
     rows, files = every_row(site.url), every_file(site.data_dir)
-    broken = with_manifest(archive, tmp_path / "broken.tar", database=b"PGDMP" + b"\0" * 4096
+    broken = with_manifest(archive, tmp_path / "broken.tar", dump=b"PGDMP" + b"\0" * 4096
                            if site.kind == "postgresql" else b"SQLite format 3\0" + b"\1" * 4096)
     refused = site.oversight("restore", "--force", str(broken))
     assert refused.returncode == 1, refused.stdout
