@@ -65,8 +65,18 @@ async def check_csrf(request: Request, viewer: ViewerDep) -> None:
 
 
 async def read_form(request: Request):
-    """The submitted form, parsed once per request (Starlette keeps it) with our limits."""
-    return await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
+    """The submitted form, parsed once per request (Starlette keeps it) with our limits.
+
+    A NUL character becomes SUB (U+001A, ASCII's stand-in for a character that cannot be
+    represented): PostgreSQL can neither store nor even compare a NUL in text, so a field
+    holding one would fail in the database instead of being refused. SUB is a control
+    character like any other: clean_text refuses it next to its field, and a lookup by it
+    finds nothing."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
+    if not any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        return form
+    return FormData([(name, value.replace("\x00", "\x1a") if isinstance(value, str) else value)
+                     for name, value in form.multi_items()])
 
 
 FormDep = Annotated[FormData, Depends(read_form)]

@@ -314,6 +314,16 @@ def _transfer_commands() -> None:
 _transfer_commands()
 
 
+def _ops_commands() -> None:
+    from app.ops.cli import backup, restore
+
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+
+
+_ops_commands()
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

@@ -40,3 +40,7 @@ def data_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "app-data"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+# The backup tests' site fixture lives with the helpers it uses.
+from tests.ops.backup_site import site  # noqa: E402,F401
