@@ -305,6 +305,15 @@ def benchmark_search(
     run(inquiries, items, repeats, database_url or None, typer.echo)
 
 
+def _scale_commands() -> None:
+    from app.scale.cli import benchmark_load
+
+    benchmark_app.command("load")(benchmark_load)
+
+
+_scale_commands()
+
+
 def _transfer_commands() -> None:
     from app.transfer.cli import export_data, import_file
 
@@ -320,13 +329,15 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     reload: bool = typer.Option(False, help="Restart on code changes (development only)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Server processes (not with --reload)."),
 ) -> None:
     """Serve the web application (migrate first with `oversight db upgrade`)."""
     settings = Settings()
     _ = settings.resolved_secret_key  # generated now, before workers start
     typer.echo(f"Oversight Desk on http://{host}:{port}  (database: {_safe_url(settings)})")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                log_level="info", **uvicorn_options(settings))
+                workers=None if reload else workers, log_level="info",
+                **uvicorn_options(settings))
 
 
 def uvicorn_options(settings: Settings) -> dict:
