@@ -2,7 +2,8 @@
 
 Status is derived, not stored, so the status filter and the default order (overdue first) are
 applied to the derived states in Python, after the database has narrowed the rows by what it
-stores. A committee's inquiries number in the hundreds or low thousands; that stays cheap.
+stores. Only a few columns of each match are read for that (app.inquiries.listing); the rows of
+the page shown are then loaded in full.
 """
 
 from dataclasses import dataclass, replace
@@ -13,7 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.service import InquiryState, inquiry_states
+from app.inquiries.listing import Listed, listed, states_of
+from app.inquiries.service import InquiryState
 from app.inquiries.status import InquiryStatus
 from app.paging import Paged, choice_or, page_asked, page_within, url_params
 from app.models import Inquiry, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme
@@ -122,28 +124,29 @@ def _where(filters: InquiryFilters):
     return sa.and_(*conditions) if conditions else None
 
 
-def _order(rows: list[InquiryState], sort: SortKey, descending: bool) -> list[InquiryState]:
+def _order(rows: list[Listed], sort: SortKey, descending: bool) -> list[Listed]:
     if sort == SortKey.DUE:
-        rows = sorted(rows, key=lambda s: (_URGENCY[s.status], s.due_date or date.max,
-                                           s.inquiry.id))
+        rows = sorted(rows, key=lambda s: (_URGENCY[s.status], s.due_date or date.max, s.id))
         return rows[::-1] if descending else rows
     if sort == SortKey.SUBMITTED:
         # Drafts (no date) last, either direction.
-        dated = sorted((s for s in rows if s.inquiry.submitted_on),
-                       key=lambda s: (s.inquiry.submitted_on, s.inquiry.id), reverse=descending)
-        return dated + [s for s in rows if not s.inquiry.submitted_on]
+        dated = sorted((s for s in rows if s.submitted_on),
+                       key=lambda s: (s.submitted_on, s.id), reverse=descending)
+        return dated + [s for s in rows if not s.submitted_on]
     field = "reference" if sort == SortKey.REFERENCE else "title"
-    return sorted(rows, key=lambda s: (getattr(s.inquiry, field).casefold(), s.inquiry.id),
-                  reverse=descending)
+    return sorted(rows, key=lambda s: (getattr(s, field).casefold(), s.id), reverse=descending)
 
 
 def search_inquiries(session: Session, filters: InquiryFilters, calendar: WorkingCalendar,
                      today: date, page_size: int) -> InquiryPage:
-    """One page of the inquiries matching `filters`, with their derived status and due date."""
-    rows = inquiry_states(session, calendar, today, _where(filters))
+    """One page of the inquiries matching `filters`, with their derived status and due date.
+    Every match is sorted by a few columns; only the page's rows are loaded in full."""
+    tell_partial = filters.status in (InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED)
+    rows = listed(session, calendar, today, _where(filters), tell_partial=tell_partial)
     if filters.status:
         rows = [s for s in rows if s.status == filters.status]
     rows = _order(rows, filters.sort, filters.descending)
     page = page_within(filters.page, len(rows), page_size)
-    return InquiryPage(rows=rows[(page - 1) * page_size: page * page_size], total=len(rows),
+    shown = [s.id for s in rows[(page - 1) * page_size: page * page_size]]
+    return InquiryPage(rows=states_of(session, calendar, today, shown), total=len(rows),
                        page=page, page_size=page_size)
