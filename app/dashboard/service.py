@@ -1,7 +1,8 @@
 """The dashboard's sections, computed for one reader on one day. Session first; no HTTP.
 
 Everything comes from ORM queries, so the clearance filter has removed what the reader may not
-see before anything is counted. `today` is a parameter so the figures can be checked for a fixed
+see before anything is counted. Only the inquiries the lists show are loaded in full; the rest
+is counted by the database or read a few columns at a time. `today` is a parameter so the figures can be checked for a fixed
 day.
 """
 
@@ -11,11 +12,15 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.clearance import note_marking
 from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_report
 from app.inquiries.deadlines import WorkingCalendar
+from app.inquiries.listing import answered_sql, listed
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
-from app.models import AgendaItem, Assessment, Hearing, Ministry, Programme, SafeguardCriterion
+from app.models import (
+    AgendaItem, Answer, Assessment, Hearing, Inquiry, Ministry, Programme, SafeguardCriterion,
+)
 from app.safeguards.service import programmes_without_evidence
 
 # "Due this week" is a rolling week: today and the six days after it, so on a Friday it still
@@ -68,9 +73,12 @@ class Dashboard:
 
 
 def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) -> Dashboard:
-    states = inquiry_states(session, calendar, today)
     week_end = today + timedelta(days=WEEK_DAYS - 1)
     recent_since = today - timedelta(days=RECENT_DAYS)
+    states = _listed_states(session, calendar, today, week_end, recent_since)
+    report = ministry_report(session, calendar, today)
+    # The figures were counted from rows never loaded; the page shows them, so it is marked so.
+    note_marking(session, report.marking)
     return Dashboard(
         today=today, week_end=week_end, recent_since=recent_since,
         overdue=overdue(states, today),
@@ -78,8 +86,22 @@ def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) ->
         recently_answered=answered_between(states, recent_since, today),
         hearings=upcoming_hearings(session, today),
         programmes_without_evidence=programmes_without_evidence(session, unrated=False),
-        ministries=ministry_report(states),
+        ministries=report,
     )
+
+
+def _listed_states(session: Session, calendar: WorkingCalendar, today: date, week_end: date,
+                   recent_since: date) -> list[InquiryState]:
+    """The inquiries the lists may show, loaded in full: open ones overdue or due by
+    `week_end` (found by their derived due date), and those answered since `recent_since`."""
+    waiting = sa.and_(Inquiry.withdrawn_on.is_(None), Inquiry.submitted_on.is_not(None),
+                      ~answered_sql())
+    shown = [row.id for row in listed(session, calendar, today, waiting, tell_partial=False)
+             if row.due_date is not None and row.due_date <= week_end]
+    recent = select(Answer.inquiry_id).where(Answer.received_on >= recent_since,
+                                             Answer.received_on <= today)
+    return inquiry_states(session, calendar, today,
+                          sa.or_(Inquiry.id.in_(shown), Inquiry.id.in_(recent)))
 
 
 def overdue(states: list[InquiryState], today: date) -> list[OpenInquiry]:

@@ -34,7 +34,7 @@ class Listed:
 
 
 @lru_cache(maxsize=100_000)
-def _due(submitted_on: date | None, rule: DeadlineRule, calendar: WorkingCalendar,
+def due_date(submitted_on: date | None, rule: DeadlineRule, calendar: WorkingCalendar,
          set_due_date: date | None, latest_extension: date | None) -> date | None:
     # Extensions only ever move the date later, so the latest one decides the final date.
     extensions = [Extension(latest_extension, "")] if latest_extension else []
@@ -83,7 +83,7 @@ def listed(session: Session, calendar: WorkingCalendar, today: date, where=None,
         query = query.where(where)
     found = []
     for row in session.exec(query):
-        due = _due(row[2], rules[row[1]], calendar, row[3], row[7])
+        due = due_date(row[2], rules[row[1]], calendar, row[3], row[7])
         status = derive_status(
             submitted_on=row[2], withdrawn_on=row[4], due_date=due, answered=bool(row[8]),
             # derive_status asks only whether every item was answered completely.
