@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.derived import derived
 from app.inquiries.deadlines import WorkingCalendar
 from app.inquiries.listing import deadline_rules, due_date, latest_extension_sql
 from app.models import (
@@ -80,8 +81,15 @@ def _answered():
 
 
 def ministry_report(session: Session, calendar: WorkingCalendar, today: date) -> MinistryReport:
-    """Every answered inquiry the reader may see, counted by ministry: dates per inquiry (its
-    due date is derived), items by SQL aggregates; nothing loaded as a whole record."""
+    """Every answered inquiry the reader may see, counted by ministry; kept until the register
+    changes (app.derived)."""
+    return derived(session, ("ministries", calendar, today),
+                   lambda: _count(session, calendar))
+
+
+def _count(session: Session, calendar: WorkingCalendar) -> MinistryReport:
+    """Dates per answered inquiry (its due date is derived), items by SQL aggregates; nothing
+    loaded as a whole record."""
     rules = deadline_rules(session)
     by_ministry: dict[int, MinistryFigures] = {}
     ministries = {m.id: m for m in session.exec(select(Ministry))}

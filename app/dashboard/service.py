@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.clearance import note_marking
+from app.derived import derived
 from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_report
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.listing import answered_sql, listed
+from app.inquiries.listing import Listed, answered_sql, listed
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
 from app.models import (
@@ -28,6 +29,9 @@ from app.safeguards.service import programmes_without_evidence
 WEEK_DAYS = 7
 RECENT_DAYS = 30
 UPCOMING_HEARINGS = 5
+# Rows shown in each inquiry list of the dashboard; a parliament answers a thousand inquiries a
+# month, so beyond this the page says how many more there are and where to find them.
+SHOWN = 50
 NOT_ASSESSED = "not assessed"
 
 
@@ -70,12 +74,21 @@ class Dashboard:
     # Programmes with criteria rated "no evidence" explicitly, each with those criteria.
     programmes_without_evidence: list[tuple[Programme, list[SafeguardCriterion]]]
     ministries: MinistryReport
+    # How many rows each list has in all (it shows at most SHOWN).
+    totals: dict[str, int]
 
 
 def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) -> Dashboard:
     week_end = today + timedelta(days=WEEK_DAYS - 1)
     recent_since = today - timedelta(days=RECENT_DAYS)
-    states = _listed_states(session, calendar, today, week_end, recent_since)
+    waiting = derived(session, ("waiting", calendar, today), lambda: _waiting(
+        session, calendar, today))
+    late = [row for row in waiting if row.status == InquiryStatus.OVERDUE]
+    soon = [row for row in waiting
+            if row.status.is_open and today <= row.due_date <= week_end]
+    answered = _answered_since(session, recent_since, today)
+    shown = [row.id for row in late[:SHOWN] + soon[:SHOWN]] + answered[1]
+    states = inquiry_states(session, calendar, today, Inquiry.id.in_(shown))
     report = ministry_report(session, calendar, today)
     # The figures were counted from rows never loaded; the page shows them, so it is marked so.
     note_marking(session, report.marking)
@@ -87,21 +100,30 @@ def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) ->
         hearings=upcoming_hearings(session, today),
         programmes_without_evidence=programmes_without_evidence(session, unrated=False),
         ministries=report,
+        totals={"overdue": len(late), "due_this_week": len(soon),
+                "recently_answered": answered[0]},
     )
 
 
-def _listed_states(session: Session, calendar: WorkingCalendar, today: date, week_end: date,
-                   recent_since: date) -> list[InquiryState]:
-    """The inquiries the lists may show, loaded in full: open ones overdue or due by
-    `week_end` (found by their derived due date), and those answered since `recent_since`."""
+def _waiting(session: Session, calendar: WorkingCalendar, today: date) -> tuple[Listed, ...]:
+    """Submitted inquiries still waiting for an answer, that have a due date, soonest first."""
     waiting = sa.and_(Inquiry.withdrawn_on.is_(None), Inquiry.submitted_on.is_not(None),
                       ~answered_sql())
-    shown = [row.id for row in listed(session, calendar, today, waiting, tell_partial=False)
-             if row.due_date is not None and row.due_date <= week_end]
-    recent = select(Answer.inquiry_id).where(Answer.received_on >= recent_since,
-                                             Answer.received_on <= today)
-    return inquiry_states(session, calendar, today,
-                          sa.or_(Inquiry.id.in_(shown), Inquiry.id.in_(recent)))
+    rows = listed(session, calendar, today, waiting, tell_partial=False)
+    return tuple(sorted((row for row in rows if row.due_date is not None),
+                        key=lambda row: (row.due_date, row.id)))
+
+
+def _answered_since(session: Session, first: date, last: date) -> tuple[int, list[int]]:
+    """How many inquiries (not withdrawn) had their answer from `first` to `last`, and the ids
+    of the newest SHOWN."""
+    answered = (sa.and_(Answer.inquiry_id == Inquiry.id, Inquiry.withdrawn_on.is_(None),
+                        Answer.received_on >= first, Answer.received_on <= last))
+    total = session.exec(select(sa.func.count(Inquiry.id)).join(Answer, answered)).one()
+    newest = session.exec(
+        select(Inquiry.id).join(Answer, answered)
+        .order_by(Answer.received_on.desc(), Inquiry.id.desc()).limit(SHOWN)).all()
+    return total, list(newest)
 
 
 def overdue(states: list[InquiryState], today: date) -> list[OpenInquiry]:

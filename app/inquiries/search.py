@@ -2,8 +2,9 @@
 
 Status is derived, not stored, so the status filter and the default order (overdue first) are
 applied to the derived states in Python, after the database has narrowed the rows by what it
-stores. Only a few columns of each match are read for that (app.inquiries.listing); the rows of
-the page shown are then loaded in full.
+stores. Only a few columns of each match are read for that (app.inquiries.listing), and the order
+found is kept until the register changes (app.derived); the rows of the page shown are loaded
+in full.
 """
 
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from enum import Enum
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.derived import derived
 from app.inquiries.deadlines import WorkingCalendar
 from app.inquiries.listing import Listed, listed, states_of
 from app.inquiries.service import InquiryState
@@ -141,12 +143,19 @@ def search_inquiries(session: Session, filters: InquiryFilters, calendar: Workin
                      today: date, page_size: int) -> InquiryPage:
     """One page of the inquiries matching `filters`, with their derived status and due date.
     Every match is sorted by a few columns; only the page's rows are loaded in full."""
+    order = derived(session, ("inquiry list", replace(filters, page=1), calendar, today),
+                    lambda: _matching(session, filters, calendar, today))
+    page = page_within(filters.page, len(order), page_size)
+    shown = list(order[(page - 1) * page_size: page * page_size])
+    return InquiryPage(rows=states_of(session, calendar, today, shown), total=len(order),
+                       page=page, page_size=page_size)
+
+
+def _matching(session: Session, filters: InquiryFilters, calendar: WorkingCalendar,
+              today: date) -> tuple[int, ...]:
+    """The ids of every inquiry matching `filters`, in the list's order."""
     tell_partial = filters.status in (InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED)
     rows = listed(session, calendar, today, _where(filters), tell_partial=tell_partial)
     if filters.status:
         rows = [s for s in rows if s.status == filters.status]
-    rows = _order(rows, filters.sort, filters.descending)
-    page = page_within(filters.page, len(rows), page_size)
-    shown = [s.id for s in rows[(page - 1) * page_size: page * page_size]]
-    return InquiryPage(rows=states_of(session, calendar, today, shown), total=len(rows),
-                       page=page, page_size=page_size)
+    return tuple(s.id for s in _order(rows, filters.sort, filters.descending))
