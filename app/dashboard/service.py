@@ -16,7 +16,7 @@ from app.clearance import note_marking
 from app.derived import derived
 from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_report
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.listing import Listed, answered_sql, listed
+from app.inquiries.listing import Listed, register_listed
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
 from app.models import (
@@ -107,10 +107,8 @@ def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) ->
 
 def _waiting(session: Session, calendar: WorkingCalendar, today: date) -> tuple[Listed, ...]:
     """Submitted inquiries still waiting for an answer, that have a due date, soonest first."""
-    waiting = sa.and_(Inquiry.withdrawn_on.is_(None), Inquiry.submitted_on.is_not(None),
-                      ~answered_sql())
-    rows = listed(session, calendar, today, waiting, tell_partial=False)
-    return tuple(sorted((row for row in rows if row.due_date is not None),
+    rows = register_listed(session, calendar, today)
+    return tuple(sorted((row for row in rows if row.status.is_open and row.due_date),
                         key=lambda row: (row.due_date, row.id)))
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.derived import derived
 from app.inquiries.deadlines import DeadlineRule, Extension, WorkingCalendar, compute_due_date
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus, derive_status
@@ -21,7 +22,7 @@ from app.models import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listed:
     """An inquiry's place in a list: what it is sorted and filtered by."""
 
@@ -67,18 +68,13 @@ def incomplete_sql():
                                                   ~complete))
 
 
-def listed(session: Session, calendar: WorkingCalendar, today: date, where=None, *,
-           tell_partial: bool = True) -> list[Listed]:
-    """Every inquiry the reader may see (narrowed by `where`), in id order. Without
-    `tell_partial`, an answered inquiry is ANSWERED even when part of it was not answered
-    completely: enough to sort by (both rank alike) and much cheaper."""
+def listed(session: Session, calendar: WorkingCalendar, today: date,
+           where=None) -> list[Listed]:
+    """Every inquiry the reader may see (narrowed by `where`), in id order."""
     rules = deadline_rules(session)
-    columns = [Inquiry.id, Inquiry.inquiry_type_id, Inquiry.submitted_on, Inquiry.set_due_date,
-               Inquiry.withdrawn_on, Inquiry.reference, Inquiry.title,
-               latest_extension_sql(), answered_sql()]
-    if tell_partial:
-        columns.append(incomplete_sql())
-    query = select(*columns).order_by(Inquiry.id)
+    query = select(Inquiry.id, Inquiry.inquiry_type_id, Inquiry.submitted_on,
+                   Inquiry.set_due_date, Inquiry.withdrawn_on, Inquiry.reference, Inquiry.title,
+                   latest_extension_sql(), answered_sql(), incomplete_sql()).order_by(Inquiry.id)
     if where is not None:
         query = query.where(where)
     found = []
@@ -87,7 +83,7 @@ def listed(session: Session, calendar: WorkingCalendar, today: date, where=None,
         status = derive_status(
             submitted_on=row[2], withdrawn_on=row[4], due_date=due, answered=bool(row[8]),
             # derive_status asks only whether every item was answered completely.
-            assessments=(None,) if tell_partial and row[9] else (),
+            assessments=(None,) if row[9] else (),
             today=today, calendar=calendar)
         found.append(Listed(row[0], status, due, row[2], row[5], row[6]))
     return found
@@ -101,3 +97,11 @@ def states_of(session: Session, calendar: WorkingCalendar, today: date,
     by_id = {s.inquiry.id: s for s in inquiry_states(session, calendar, today,
                                                       Inquiry.id.in_(ids))}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def register_listed(session: Session, calendar: WorkingCalendar,
+                    today: date) -> tuple[Listed, ...]:
+    """Every inquiry the reader may see, as listed, in id order; kept until the register
+    changes (app.derived), for every list and filter to start from."""
+    return derived(session, ("inquiries listed", calendar, today),
+                   lambda: tuple(listed(session, calendar, today)))

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from app.derived import derived
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.listing import Listed, listed, states_of
+from app.inquiries.listing import Listed, register_listed, states_of
 from app.inquiries.service import InquiryState
 from app.inquiries.status import InquiryStatus
 from app.paging import Paged, choice_or, page_asked, page_within, url_params
@@ -153,9 +153,13 @@ def search_inquiries(session: Session, filters: InquiryFilters, calendar: Workin
 
 def _matching(session: Session, filters: InquiryFilters, calendar: WorkingCalendar,
               today: date) -> tuple[int, ...]:
-    """The ids of every inquiry matching `filters`, in the list's order."""
-    tell_partial = filters.status in (InquiryStatus.ANSWERED, InquiryStatus.PARTIALLY_ANSWERED)
-    rows = listed(session, calendar, today, _where(filters), tell_partial=tell_partial)
+    """The ids of every inquiry matching `filters`, in the list's order: the register's
+    inquiries as listed (kept), narrowed by what the database stores, then by status."""
+    rows = register_listed(session, calendar, today)
+    where = _where(filters)
+    if where is not None:
+        wanted = set(session.exec(select(Inquiry.id).where(where)))
+        rows = [s for s in rows if s.id in wanted]
     if filters.status:
         rows = [s for s in rows if s.status == filters.status]
     return tuple(s.id for s in _order(rows, filters.sort, filters.descending))
