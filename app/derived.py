@@ -21,10 +21,14 @@ from app.clearance import reader_clearance, reading_everything
 from app.models import AuditEvent
 
 T = TypeVar("T")
-# Each kept figure holds at most one id per inquiry, a few MB for a whole parliament.
-KEPT = 32
+# A kept list holds one id per inquiry listed (under a MB for a whole parliament); the register
+# as listed, one small record per inquiry (about 25 MB), is kept once per clearance.
+KEPT = 128
 _kept: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
+# One computation per figure at a time: requests arriving meanwhile wait for its result rather
+# than each reading the whole register again.
+_computing: dict[Hashable, threading.Lock] = {}
 
 
 def register_state(session: Session) -> tuple:
@@ -39,12 +43,15 @@ def derived(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     call on the same state of the register. The result is shared: never change it."""
     full = (register_state(session), reader_clearance(session), key)
     with _lock:
-        if full in _kept:
-            _kept.move_to_end(full)
-            return _kept[full]
-    value = compute()
-    with _lock:
-        _kept[full] = value
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+        computing = _computing.setdefault(full, threading.Lock())
+    with computing:
+        with _lock:
+            if full in _kept:
+                _kept.move_to_end(full)
+                return _kept[full]
+        value = compute()
+        with _lock:
+            _kept[full] = value
+            while len(_kept) > KEPT:
+                _computing.pop(_kept.popitem(last=False)[0], None)
     return value
