@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from app.dashboard import service as dashboard_service
 from app.models import Hearing, Inquiry, Programme
 from tests.conftest import counting
 from tests.register_growth import grow as _grow
@@ -91,3 +92,19 @@ def test_the_inquiry_list_filters_by_derived_status_on_a_larger_register(server,
     assert "Question 0-2<" not in answered
     by_reference = http.get("/inquiries?sort=reference&page=3").text
     assert "20/9-3" in by_reference and "20/0-0" not in by_reference
+
+
+def test_the_dashboard_shows_the_first_rows_of_a_long_list_and_counts_them_all(
+        server, db, client_for, monkeypatch):
+    # Fewer rows shown than the register's overdue inquiries (50 in use), not thousands built.
+    monkeypatch.setattr(dashboard_service, "SHOWN", 2)
+    http = client_for(server, "staff")
+    _grow(db, 0, 8)
+    overdue = http.get("/inquiries?status=overdue").text
+    total = int(re.search(r"Showing [\d,]+–[\d,]+ of ([\d,]+)", overdue).group(1))
+    assert total > 2
+    page = http.get("/").text
+    assert f'<a href="#overdue">{total}</a>' in page
+    assert f"2 of {total} shown" in page
+    section = page.split('id="overdue"')[1].split("</section>")[0]
+    assert section.count('href="/inquiries/') == 2

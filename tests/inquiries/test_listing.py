@@ -72,3 +72,25 @@ def test_listed_status_and_due_date_agree_with_the_loaded_inquiry(db, empty_db, 
     # Every status occurs, so each branch of the rule was compared.
     assert {status for status, _ in full.values()} >= {
         "draft", "submitted", "overdue", "answered", "partially_answered", "withdrawn"}
+
+
+def test_a_change_shows_at_once_in_the_lists_and_on_the_dashboard(server, db, client_for):
+    """Lists are kept between requests until the register changes: a change made anywhere
+    (here by another connection, as another server process would) shows on the next page."""
+    http = client_for(server, "staff")
+    grow(db, 0, 2)
+    assert "Fresh overdue" not in http.get("/inquiries?status=overdue").text
+    assert "Fresh overdue" not in http.get("/").text
+    set_actor(db, Actor(None, "test set-up"))
+    type_id = db.exec(select(InquiryType.id).where(InquiryType.code == "written_question")).one()
+    fresh = Inquiry(inquiry_type_id=type_id, title="Fresh overdue",
+                    submitted_on=clock.today() - timedelta(days=60))
+    db.add(fresh)
+    db.commit()
+    assert "Fresh overdue" in http.get("/inquiries?status=overdue").text
+    assert "Fresh overdue" in http.get("/").text
+    fresh.withdrawn_on = clock.today()
+    db.commit()
+    assert "Fresh overdue" not in http.get("/inquiries?status=overdue").text
+    assert "Fresh overdue" in http.get("/inquiries?status=withdrawn").text
+    assert "Fresh overdue" not in http.get("/").text
