@@ -6,7 +6,9 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from app.clearance import read_as_system
 from app.dashboard import service as dashboard_service
+from app.db import make_engine
 from app.models import Hearing, Inquiry, Programme
 from tests.conftest import counting
 from tests.register_growth import grow as _grow
@@ -108,3 +110,16 @@ def test_the_dashboard_shows_the_first_rows_of_a_long_list_and_counts_them_all(
     assert f"2 of {total} shown" in page
     section = page.split('id="overdue"')[1].split("</section>")[0]
     assert section.count('href="/inquiries/') == 2
+
+
+def test_the_lists_and_figures_on_postgresql(pg_server, pg_url, client_for):
+    engine = make_engine(pg_url)
+    with read_as_system(Session(engine)) as session:
+        _grow(session, 0, 4)
+    engine.dispose()
+    http = client_for(pg_server, "staff")
+    partial = http.get("/inquiries?status=partially_answered").text
+    assert all(f"Question {n}-2<" in partial for n in range(4))
+    dashboard = http.get("/")
+    assert dashboard.status_code == 200 and 'id="ministry-figures"' in dashboard.text
+    assert http.get("/dashboard/ministries.svg").status_code == 200
