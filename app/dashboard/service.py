@@ -2,8 +2,8 @@
 
 Everything comes from ORM queries, so the clearance filter has removed what the reader may not
 see before anything is counted. Only the inquiries the lists show are loaded in full; the rest
-is counted by the database or read a few columns at a time. `today` is a parameter so the figures can be checked for a fixed
-day.
+is counted by the database or read a few columns at a time. `today` is a parameter so the
+figures can be checked for a fixed day.
 """
 
 from dataclasses import dataclass
