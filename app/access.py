@@ -30,8 +30,11 @@ MAX_FORM_FILES = 5
 def current_viewer(request: Request, session: SessionDep) -> Viewer:
     viewer = resolve_session(session, request.app.state.settings,
                              request.cookies.get(SESSION_COOKIE))
+    # Ends the transaction now: an expired session is marked ended for good, though we refuse;
+    # a live one's "last seen" (written once a minute) would otherwise hold SQLite's single
+    # write lock for the whole request, and a slow page makes other readers' sign-ins wait.
+    session.commit()
     if viewer is None:
-        session.commit()  # an expired session is marked ended for good, though we refuse
         raise NotAuthenticated()
     return admit(request, session, viewer)
 

@@ -304,6 +304,15 @@ def benchmark_search(
     run(inquiries, items, repeats, database_url or None, typer.echo)
 
 
+def _scale_commands() -> None:
+    from app.scale.cli import benchmark_load
+
+    benchmark_app.command("load")(benchmark_load)
+
+
+_scale_commands()
+
+
 def _transfer_commands() -> None:
     from app.transfer.cli import export_data, import_file
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from app.clearance import set_reader_clearance
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.service import inquiry_states
+from app.inquiries.listing import register_listed, states_of
 from app.models import CalendarFeed, Classification, Hearing, User, utcnow
 
 # Hearings are held in the Bundestag, in Berlin; their stored start time is local time there.
@@ -86,9 +86,10 @@ def feed_calendar(session: Session, owner: User, calendar: WorkingCalendar, toda
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Oversight Desk")
     stamp = datetime.now(UTC)
-    for state in inquiry_states(session, calendar, today):
-        if not state.status.is_open or state.due_date is None:
-            continue
+    # Only the open inquiries with a due date are loaded in full.
+    waiting = [row.id for row in register_listed(session, calendar, today)
+               if row.status.is_open and row.due_date is not None]
+    for state in states_of(session, calendar, today, waiting):
         inquiry = state.inquiry
         url = f"{site_url}/inquiries/{inquiry.id}"
         event = _event(f"inquiry-{inquiry.id}", stamp, inquiry.classification,

@@ -9,7 +9,6 @@ from app.dashboard.chart import chart_height, ministry_chart_svg
 from app.dashboard.ministries import ministry_report
 from app.dashboard.service import build_dashboard
 from app.db import SessionDep
-from app.inquiries.service import inquiry_states
 from app.templating import render
 
 router = APIRouter(dependencies=AUTHENTICATED)
@@ -28,6 +27,6 @@ def dashboard(request: Request, session: SessionDep, viewer: ViewerDep):
 @router.get("/dashboard/ministries.svg", name="dashboard_ministries_chart")
 def ministries_chart(request: Request, session: SessionDep, viewer: ViewerDep):
     calendar = request.app.state.settings.working_calendar
-    report = ministry_report(inquiry_states(session, calendar, clock.today()))
+    report = ministry_report(session, calendar, clock.today())
     return Response(ministry_chart_svg(report.ministries, report.marking),
                     media_type="image/svg+xml")

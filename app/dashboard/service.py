@@ -1,8 +1,9 @@
 """The dashboard's sections, computed for one reader on one day. Session first; no HTTP.
 
 Everything comes from ORM queries, so the clearance filter has removed what the reader may not
-see before anything is counted. `today` is a parameter so the figures can be checked for a fixed
-day.
+see before anything is counted. Only the inquiries the lists show are loaded in full; the rest
+is counted by the database or read a few columns at a time. `today` is a parameter so the
+figures can be checked for a fixed day.
 """
 
 from dataclasses import dataclass
@@ -11,11 +12,16 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.clearance import note_marking
+from app.derived import derived
 from app.dashboard.ministries import MinistryReport, lead_ministry, ministry_report
 from app.inquiries.deadlines import WorkingCalendar
+from app.inquiries.listing import Listed, register_listed
 from app.inquiries.service import InquiryState, inquiry_states
 from app.inquiries.status import InquiryStatus
-from app.models import AgendaItem, Assessment, Hearing, Ministry, Programme, SafeguardCriterion
+from app.models import (
+    AgendaItem, Answer, Assessment, Hearing, Inquiry, Ministry, Programme, SafeguardCriterion,
+)
 from app.safeguards.service import programmes_without_evidence
 
 # "Due this week" is a rolling week: today and the six days after it, so on a Friday it still
@@ -23,6 +29,9 @@ from app.safeguards.service import programmes_without_evidence
 WEEK_DAYS = 7
 RECENT_DAYS = 30
 UPCOMING_HEARINGS = 5
+# Rows shown in each inquiry list of the dashboard; a parliament answers a thousand inquiries a
+# month, so beyond this the page says how many more there are and where to find them.
+SHOWN = 50
 NOT_ASSESSED = "not assessed"
 
 
@@ -65,12 +74,24 @@ class Dashboard:
     # Programmes with criteria rated "no evidence" explicitly, each with those criteria.
     programmes_without_evidence: list[tuple[Programme, list[SafeguardCriterion]]]
     ministries: MinistryReport
+    # How many rows each list has in all (it shows at most SHOWN).
+    totals: dict[str, int]
 
 
 def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) -> Dashboard:
-    states = inquiry_states(session, calendar, today)
     week_end = today + timedelta(days=WEEK_DAYS - 1)
     recent_since = today - timedelta(days=RECENT_DAYS)
+    waiting = derived(session, ("waiting", calendar, today), lambda: _waiting(
+        session, calendar, today))
+    late = [row for row in waiting if row.status == InquiryStatus.OVERDUE]
+    soon = [row for row in waiting
+            if row.status.is_open and today <= row.due_date <= week_end]
+    answered = _answered_since(session, recent_since, today)
+    shown = [row.id for row in late[:SHOWN] + soon[:SHOWN]] + answered[1]
+    states = inquiry_states(session, calendar, today, Inquiry.id.in_(shown))
+    report = ministry_report(session, calendar, today)
+    # The figures were counted from rows never loaded; the page shows them, so it is marked so.
+    note_marking(session, report.marking)
     return Dashboard(
         today=today, week_end=week_end, recent_since=recent_since,
         overdue=overdue(states, today),
@@ -78,8 +99,29 @@ def build_dashboard(session: Session, calendar: WorkingCalendar, today: date) ->
         recently_answered=answered_between(states, recent_since, today),
         hearings=upcoming_hearings(session, today),
         programmes_without_evidence=programmes_without_evidence(session, unrated=False),
-        ministries=ministry_report(states),
+        ministries=report,
+        totals={"overdue": len(late), "due_this_week": len(soon),
+                "recently_answered": answered[0]},
     )
+
+
+def _waiting(session: Session, calendar: WorkingCalendar, today: date) -> tuple[Listed, ...]:
+    """Submitted inquiries still waiting for an answer, that have a due date, soonest first."""
+    rows = register_listed(session, calendar, today)
+    return tuple(sorted((row for row in rows if row.status.is_open and row.due_date),
+                        key=lambda row: (row.due_date, row.id)))
+
+
+def _answered_since(session: Session, first: date, last: date) -> tuple[int, list[int]]:
+    """How many inquiries (not withdrawn) had their answer from `first` to `last`, and the ids
+    of the newest SHOWN."""
+    answered = (sa.and_(Answer.inquiry_id == Inquiry.id, Inquiry.withdrawn_on.is_(None),
+                        Answer.received_on >= first, Answer.received_on <= last))
+    total = session.exec(select(sa.func.count(Inquiry.id)).join(Answer, answered)).one()
+    newest = session.exec(
+        select(Inquiry.id).join(Answer, answered)
+        .order_by(Answer.received_on.desc(), Inquiry.id.desc()).limit(SHOWN)).all()
+    return total, list(newest)
 
 
 def overdue(states: list[InquiryState], today: date) -> list[OpenInquiry]:

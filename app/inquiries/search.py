@@ -2,7 +2,9 @@
 
 Status is derived, not stored, so the status filter and the default order (overdue first) are
 applied to the derived states in Python, after the database has narrowed the rows by what it
-stores. A committee's inquiries number in the hundreds or low thousands; that stays cheap.
+stores. Only a few columns of each match are read for that (app.inquiries.listing), and the order
+found is kept until the register changes (app.derived); the rows of the page shown are loaded
+in full.
 """
 
 from dataclasses import dataclass, replace
@@ -12,8 +14,10 @@ from enum import Enum
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.derived import derived
 from app.inquiries.deadlines import WorkingCalendar
-from app.inquiries.service import InquiryState, inquiry_states
+from app.inquiries.listing import Listed, register_listed, states_of
+from app.inquiries.service import InquiryState
 from app.inquiries.status import InquiryStatus
 from app.paging import Paged, choice_or, page_asked, page_within, url_params
 from app.models import Inquiry, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme
@@ -122,28 +126,40 @@ def _where(filters: InquiryFilters):
     return sa.and_(*conditions) if conditions else None
 
 
-def _order(rows: list[InquiryState], sort: SortKey, descending: bool) -> list[InquiryState]:
+def _order(rows: list[Listed], sort: SortKey, descending: bool) -> list[Listed]:
     if sort == SortKey.DUE:
-        rows = sorted(rows, key=lambda s: (_URGENCY[s.status], s.due_date or date.max,
-                                           s.inquiry.id))
+        rows = sorted(rows, key=lambda s: (_URGENCY[s.status], s.due_date or date.max, s.id))
         return rows[::-1] if descending else rows
     if sort == SortKey.SUBMITTED:
         # Drafts (no date) last, either direction.
-        dated = sorted((s for s in rows if s.inquiry.submitted_on),
-                       key=lambda s: (s.inquiry.submitted_on, s.inquiry.id), reverse=descending)
-        return dated + [s for s in rows if not s.inquiry.submitted_on]
+        dated = sorted((s for s in rows if s.submitted_on),
+                       key=lambda s: (s.submitted_on, s.id), reverse=descending)
+        return dated + [s for s in rows if not s.submitted_on]
     field = "reference" if sort == SortKey.REFERENCE else "title"
-    return sorted(rows, key=lambda s: (getattr(s.inquiry, field).casefold(), s.inquiry.id),
-                  reverse=descending)
+    return sorted(rows, key=lambda s: (getattr(s, field).casefold(), s.id), reverse=descending)
 
 
 def search_inquiries(session: Session, filters: InquiryFilters, calendar: WorkingCalendar,
                      today: date, page_size: int) -> InquiryPage:
-    """One page of the inquiries matching `filters`, with their derived status and due date."""
-    rows = inquiry_states(session, calendar, today, _where(filters))
+    """One page of the inquiries matching `filters`, with their derived status and due date.
+    Every match is sorted by a few columns; only the page's rows are loaded in full."""
+    order = derived(session, ("inquiry list", replace(filters, page=1), calendar, today),
+                    lambda: _matching(session, filters, calendar, today))
+    page = page_within(filters.page, len(order), page_size)
+    shown = list(order[(page - 1) * page_size: page * page_size])
+    return InquiryPage(rows=states_of(session, calendar, today, shown), total=len(order),
+                       page=page, page_size=page_size)
+
+
+def _matching(session: Session, filters: InquiryFilters, calendar: WorkingCalendar,
+              today: date) -> tuple[int, ...]:
+    """The ids of every inquiry matching `filters`, in the list's order: the register's
+    inquiries as listed (kept), narrowed by what the database stores, then by status."""
+    rows = register_listed(session, calendar, today)
+    where = _where(filters)
+    if where is not None:
+        wanted = set(session.exec(select(Inquiry.id).where(where)))
+        rows = [s for s in rows if s.id in wanted]
     if filters.status:
         rows = [s for s in rows if s.status == filters.status]
-    rows = _order(rows, filters.sort, filters.descending)
-    page = page_within(filters.page, len(rows), page_size)
-    return InquiryPage(rows=rows[(page - 1) * page_size: page * page_size], total=len(rows),
-                       page=page, page_size=page_size)
+    return tuple(s.id for s in _order(rows, filters.sort, filters.descending))
