@@ -4,9 +4,11 @@ kept in this process until the register changes.
 Status and due dates are derived, never stored, so sorting or counting a parliament's inquiries
 by them reads every inquiry: far too slow for each page view. The result is kept, per reader
 clearance and per everything else it depends on, and is valid while the register is unchanged.
-Every change to a record writes an audit event, and audit events are never updated or deleted
-(the database refuses), so the newest event's id names the register's state: a change in any
-process, by any path that keeps the audit trail, makes every kept figure stale.
+Every change to a record writes audit events, and every commit that writes them raises the
+register's version (app.audit.recorder), visible exactly when the change is: a change in any
+process makes every kept figure stale. (The newest audit event's id would not do on PostgreSQL:
+ids are handed out before their transactions commit, so a change committed late under an older
+id would never be noticed.) Only a cache: every worker checks the database on each use.
 """
 
 import threading
@@ -17,8 +19,8 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.clearance import reader_clearance, reading_everything
-from app.models import AuditEvent
+from app.clearance import reader_clearance
+from app.models import RegisterVersion
 
 T = TypeVar("T")
 # A kept list holds one id per inquiry listed (under a MB for a whole parliament); the register
@@ -32,10 +34,10 @@ _computing: dict[Hashable, threading.Lock] = {}
 
 
 def register_state(session: Session) -> tuple:
-    """The database and its newest audit event: equal only while nothing has changed."""
-    with reading_everything(session):  # bookkeeping: no row is shown
-        newest = session.exec(sa.select(sa.func.max(AuditEvent.id))).scalar()
-    return session.get_bind().url.render_as_string(hide_password=False), newest
+    """The database and its version: equal only while nothing has changed."""
+    version = session.exec(sa.select(RegisterVersion.version)
+                           .where(RegisterVersion.id == 1)).scalar()
+    return session.get_bind().url.render_as_string(hide_password=False), version
 
 
 def derived(session: Session, key: Hashable, compute: Callable[[], T]) -> T:

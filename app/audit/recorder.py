@@ -12,6 +12,7 @@ from typing import Any
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, event, inspect, or_, select, text
 from sqlalchemy.orm import Session, object_session
 
@@ -20,12 +21,13 @@ from app.clearance import reading_everything
 from app.models import (
     AgendaItem, Answer, AnswerItem, ApiToken, Attachment, AuditAction, AuditEvent, Classification,
     DeadlineExtension, Document, FundingLine, Hearing, ImportRun, Inquiry, InquiryItem,
-    InquiryMinistry, InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, SafeguardEvidence,
-    SafeguardRating, Source, User, utcnow,
+    InquiryMinistry, InquiryProgramme, Programme, ProgrammeKind, ProgrammeNote, RegisterVersion,
+    SafeguardEvidence, SafeguardRating, Source, User, utcnow,
 )
 
 ACTOR_KEY = "actor"
 DELETED_KEY = "audit_deleted_rows"
+CHANGED_KEY = "audit_register_changed"
 # Bookkeeping that changes on every save and says nothing to a reader of the history.
 IGNORED_FIELDS = {"id", "version", "created_at", "updated_at", "last_sign_in_at", "last_used_at"}
 SECRET_FIELDS = {"password_hash", "token_hash"}
@@ -250,6 +252,24 @@ def _record(session: Session, flush_context) -> None:
 
     if events:
         session.connection().execute(AuditEvent.__table__.insert(), list(events.values()))
+        session.info[CHANGED_KEY] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _count_the_change(session: Session) -> None:
+    """Raise the register's version as the last statement of a transaction that wrote audit
+    events: the row is locked only from here to the commit, and nothing is locked after it, so
+    writers wait briefly for each other and can never deadlock over it."""
+    session.flush()  # the commit's own flush comes after this hook; its events count too
+    if session.info.pop(CHANGED_KEY, False):
+        session.connection().execute(
+            sa.update(RegisterVersion).where(RegisterVersion.id == 1)
+            .values(version=RegisterVersion.version + 1))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_the_change(session: Session) -> None:
+    session.info.pop(CHANGED_KEY, None)
 
 
 def _record_kinds(session: Session, deleted: list, events: dict, add) -> None:

@@ -1,7 +1,7 @@
 """All tables and the enumerations they use. The schema changes only through Alembic migrations."""
 
 from app.models.accounts import ApiToken, CalendarFeed, LoginAttempt, Role, User, UserSession
-from app.models.audit import AuditAction, AuditEvent
+from app.models.audit import AuditAction, AuditEvent, RegisterVersion
 from app.models.base import Classification, Classified, classified_models, utcnow
 from app.models.hearings import AgendaItem, Hearing
 from app.models.inquiries import (
@@ -24,7 +24,8 @@ __all__ = [
     "Hearing", "ImportKind", "ImportRun",
     "Inquiry", "InquiryItem", "InquiryMinistry", "InquiryProgramme", "InquiryType",
     "Instrument", "JobState", "LoginAttempt", "Ministry", "Programme", "ProgrammeKind",
-    "ProgrammeNote", "ProgrammeStatus", "Rating", "RefusalReason", "RenderJob", "Role",
+    "ProgrammeNote", "ProgrammeStatus", "Rating", "RefusalReason", "RegisterVersion", "RenderJob",
+    "Role",
     "SafeguardCriterion", "SafeguardEvidence", "SafeguardRating", "SearchEntry", "Source",
     "SourceConfidence", "User", "UserSession", "classified_models", "utcnow",
 ]

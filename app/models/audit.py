@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from app.models.base import Classified, UTCDateTime, enum_column, utcnow
 
@@ -47,3 +47,16 @@ class AuditEvent(Classified, table=True):
         sa.Index("ix_audit_event_record", "record_type", "record_id"),
         sa.Index("ix_audit_event_parent", "parent_type", "parent_id"),
     )
+
+
+class RegisterVersion(SQLModel, table=True):
+    """One row counting the transactions that changed the register: it goes up, in the same
+    transaction, with every commit that writes audit events, so it changes exactly when the
+    register does and is seen to change only when that commit is visible (unlike the newest
+    audit event's id: ids are handed out before their transactions commit, in any order).
+    Figures derived from the whole register are kept while it is unchanged (app.derived)."""
+
+    __tablename__ = "register_version"
+
+    id: int = Field(primary_key=True)
+    version: int = Field(default=0, sa_type=sa.BigInteger)
