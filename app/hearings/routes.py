@@ -162,9 +162,13 @@ def _focus_on_rendered(focus: str | None, agenda: list, choices: list) -> str | 
 def _render_page(request, session, hearing: Hearing, *, typed=None, errors=None,
                  announcement: str = "", status_code: int = 200, focus: str | None = None):
     agenda = service.agenda(session, hearing)
-    choices = [(str(p.id), f"{p.reference_code} — {p.title}"[:120])
-               for p in service.agenda_choices(session, hearing)] \
-        if request.state.viewer.can_edit else []
+    choices = None
+    if request.state.viewer.can_edit:
+        find = " ".join(request.query_params.get("find", "").replace("\x00", " ").split())[:100]
+        keep = (typed or {}).get("programme_id", "")
+        choices = service.agenda_choices(session, hearing, find,
+                                         keep=int(keep) if keep.isdigit() and len(keep) < 10
+                                         else None)
     # The dossier section is not part of the agenda block that htmx swaps.
     panel = None if is_htmx(request) else documents_panel(
         session, request.state.viewer, request.app.state.settings.render_timeout_seconds,
@@ -174,7 +178,7 @@ def _render_page(request, session, hearing: Hearing, *, typed=None, errors=None,
         "panel": panel,
         "agenda": agenda,
         "choices": choices,
-        "focus": _focus_on_rendered(focus, agenda, choices),
+        "focus": _focus_on_rendered(focus, agenda, choices.shown if choices else []),
         "announcement": announcement,
         "typed": typed or {},
         "errors": errors or {},

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from app.audit.service import changed_since_message, conflict_if_changed
+from app.clearance import note_marking
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.hearings.forms import HearingInput
 from app.models import AgendaItem, Hearing, Programme, utcnow
@@ -86,13 +87,48 @@ def agenda(session: Session, hearing: Hearing) -> list[AgendaEntry]:
             for item, programme in rows]
 
 
-def agenda_choices(session: Session, hearing: Hearing) -> list[Programme]:
-    """Programmes the reader may see that are not yet on the agenda, by reference code."""
-    on_agenda = select(AgendaItem.programme_id).where(AgendaItem.hearing_id == hearing.id)
-    return list(session.exec(
-        select(Programme).where(Programme.id.not_in(on_agenda))
-        .order_by(Programme.reference_code)
-    ))
+# A choice list longer than this is no help to anyone: past it, the page asks for part of a
+# reference code or title first (a whole parliament's register holds thousands of programmes).
+CHOICES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class AgendaChoices:
+    """Programmes that may be added: those shown (id, label) and how many there are in all."""
+
+    shown: list[tuple[str, str]]
+    total: int
+    find: str
+
+    @property
+    def too_many(self) -> bool:
+        return self.total > len(self.shown)
+
+
+def agenda_choices(session: Session, hearing: Hearing, find: str = "",
+                   keep: int | None = None) -> AgendaChoices:
+    """Programmes the reader may see that are not yet on the agenda, by reference code: all of
+    them up to CHOICES_SHOWN, else those whose code or title contains `find` (none without
+    it). `keep` (a programme just chosen) is shown whenever it is still a choice."""
+    available = Programme.id.not_in(
+        select(AgendaItem.programme_id).where(AgendaItem.hearing_id == hearing.id))
+    total = session.exec(select(sa.func.count(Programme.id)).where(available)).one()
+    query = (select(Programme.id, Programme.reference_code, Programme.title,
+                    Programme.classification)
+             .where(available).order_by(Programme.reference_code))
+    if total > CHOICES_SHOWN:
+        matches = sa.or_(Programme.reference_code.icontains(find, autoescape=True),
+                         Programme.title.icontains(find, autoescape=True))
+        if keep is not None:
+            matches = sa.or_(matches, Programme.id == keep) if find else Programme.id == keep
+        elif not find:
+            matches = sa.false()
+        query = query.where(matches).limit(CHOICES_SHOWN)
+    rows = session.exec(query).all()
+    # Only columns are read, so the page's marking is raised here for the titles shown.
+    note_marking(session, max((row.classification for row in rows), default=None))
+    return AgendaChoices([(str(row.id), f"{row.reference_code} — {row.title}"[:120])
+                          for row in rows], total, find)
 
 
 def create_hearing(session: Session, data: HearingInput) -> Hearing:
