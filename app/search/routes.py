@@ -5,11 +5,13 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from sqlmodel import Session, select
 
 from app.access import AUTHENTICATED, ViewerDep
 from app.db import SessionDep
+from app.hearings.service import CHOICES_SHOWN
 from app.inquiries import service as inquiries
 from app.models import Assessment, Programme
 from app.paging import choice_or, page_asked
@@ -50,6 +52,25 @@ def programme_visible(session: Session, programme_id: int) -> bool:
         is not None
 
 
+def programme_by_code(session: Session, code: str) -> int | None:
+    """The id of the programme with this reference code (any case) the reader may see."""
+    return session.exec(select(Programme.id).where(
+        sa.func.upper(Programme.reference_code) == code.upper())).first()
+
+
+def programme_code(session: Session, programme_id: int) -> str:
+    return session.exec(select(Programme.reference_code)
+                        .where(Programme.id == programme_id)).first() or ""
+
+
+def programme_choices(session: Session) -> list[Programme] | None:
+    """Every programme the reader may see, by reference code; None when there are more than a
+    list can usefully offer (the page then asks for a reference code)."""
+    if session.exec(select(sa.func.count(Programme.id))).one() > CHOICES_SHOWN:
+        return None
+    return list(session.exec(select(Programme).order_by(Programme.reference_code)))
+
+
 def search_url(query: SearchQuery, **changes) -> str:
     values = {
         "q": query.text, "kind": query.kind, "ministry": query.ministry,
@@ -69,16 +90,27 @@ def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
     # A programme above the reader's clearance is dropped like a missing one.
     if query.programme is not None and not programme_visible(session, query.programme):
         query = replace(query, programme=None)
+    # A programme may also be named by its reference code: the filter's own field once there
+    # are too many programmes to list. An unknown code (or one the reader may not see) is said.
+    code = " ".join(str(request.query_params.get("programme_code") or "").split())[:40]
+    code_unknown = ""
+    if code:
+        found = programme_by_code(session, code)
+        query = replace(query, programme=found)
+        code_unknown = "" if found else code
     # The programmes to choose from, only for the whole page: a keystroke's htmx request gets
     # the results alone, without the form.
-    programmes = [] if is_htmx(request) else list(
-        session.exec(select(Programme).order_by(Programme.reference_code)))
+    programmes = None if is_htmx(request) else programme_choices(session)
+    shown_code = code if code_unknown else (
+        programme_code(session, query.programme) if query.programme and programmes is None
+        and not is_htmx(request) else "")
     page = search(session, query)
     filtered = any((query.kind, query.ministry, query.programme, query.date_from, query.date_to,
                     query.assessment, query.inquiry_type))
     response = render(request, "search/index.html", {
         "query": query, "page": page, "types": types, "ministries": ministries,
-        "programmes": programmes, "kind_labels": KIND_LABELS, "filtered": filtered,
+        "programmes": programmes, "programme_code": shown_code, "code_unknown": code_unknown,
+        "kind_labels": KIND_LABELS, "filtered": filtered,
         "url_for_filters": lambda **changes: search_url(query, **changes),
     }, block="results")
     return keep_list_url(request, response, search_url(query))
