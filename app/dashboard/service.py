@@ -31,7 +31,7 @@ RECENT_DAYS = 30
 UPCOMING_HEARINGS = 5
 # Rows shown in each inquiry list of the dashboard; a parliament answers a thousand inquiries a
 # month, so beyond this the page says how many more there are and where to find them.
-SHOWN = 50
+SHOWN = 20
 NOT_ASSESSED = "not assessed"
 
 
