@@ -84,8 +84,15 @@ class PostgresServer:
         return f"postgresql+psycopg://{SUPERUSER}@/{database}?host={self.socket_dir}"
 
     def database(self, template: str | None = None) -> str:
-        """A new database (a copy of `template` if given); its URL."""
-        name = "t_" + uuid.uuid4().hex[:16]
+        """A new database (a copy of `template` if given); its name."""
+        return self.create(self.new_name(), template)
+
+    @staticmethod
+    def new_name() -> str:
+        return "t_" + uuid.uuid4().hex[:16]
+
+    def create(self, name: str, template: str | None = None) -> str:
+        """Creates database `name` (a copy of `template` if given); its name."""
         copy = f" TEMPLATE {template}" if template else ""
         self._psql(f"CREATE DATABASE {name}{copy}")
         return name
@@ -97,8 +104,24 @@ class PostgresServer:
         return name
 
     def _psql(self, sql: str) -> None:
-        import psycopg
+        _run_sql(str(self.socket_dir), sql)
 
-        with psycopg.connect(host=str(self.socket_dir), user=SUPERUSER, dbname="postgres",
-                             autocommit=True) as connection:
+
+def _run_sql(host: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=host, user=SUPERUSER, dbname="postgres",
+                         autocommit=True) as connection:
+        for sql in statements:
             connection.execute(sql)
+
+
+def drop_databases(urls: list[str]) -> None:
+    """Drops the databases of these URLs (made by `PostgresServer.database`), closing any
+    connection a test left open, so a whole run does not fill the disk."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        path, _, query = url.partition("?host=")
+        by_host.setdefault(query, []).append(path.rsplit("/", 1)[1])
+    for host, names in by_host.items():
+        _run_sql(host, *(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in names))

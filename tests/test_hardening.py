@@ -44,7 +44,7 @@ class TestRemarkingHidesEarlierHistory:
         db.expire_all()
         assert db.exec(select(ProgrammeNote)).one().classification == Classification.CONFIDENTIAL
         # an administrator without clearance sees nothing of it in the audit trail
-        engine, session = system_session(server.settings.data_dir / "oversight.db")
+        engine, session = system_session(server.settings.resolved_database_url)
         with session:
             create_user(session, email="admin.public@test.example", name="Public admin",
                         role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
