@@ -9,15 +9,26 @@ HTMX_VERSION   := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS        := app/static/vendor/htmx-$(HTMX_VERSION).min.js
 
-.PHONY: run test setup assets clean
+.PHONY: run test test-sqlite test-postgres setup assets clean
 
 run: setup
 	$(BIN)/oversight db upgrade
 	$(BIN)/oversight demo load --if-empty
 	$(BIN)/oversight serve --host 127.0.0.1 --port $(PORT)
 
+# The whole suite on SQLite, then on PostgreSQL (a server the tests start in a temporary folder,
+# tests/postgres.py); both run even if the first fails, and `make test` fails if either does.
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	exit $$status
+
+test-sqlite: setup
+	OVERSIGHT_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	OVERSIGHT_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed assets
 
