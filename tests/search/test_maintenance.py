@@ -4,7 +4,8 @@ deleted records (and what the database deletes with them) are gone, uploaded fil
 from sqlmodel import select
 
 from app.clearance import set_reader_clearance
-from app.models import Classification, Inquiry, InquiryItem, Programme, SearchEntry
+from app.models import Classification, Inquiry, InquiryItem, SearchEntry
+from app.programmes.service import delete_programme, get_programme
 from app.search.maintenance import rebuild_index
 from app.search.service import SearchQuery, search
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
@@ -52,7 +53,7 @@ def test_the_text_of_an_uploaded_answer_file_is_found(client, data_dir):
 def test_deleting_a_programme_removes_its_notes_and_sources_from_the_index(engine_url):
     corpus = build_corpus(engine_url)
     with open_session(engine_url) as session:
-        session.delete(session.get(Programme, corpus.ids["P2"]))
+        delete_programme(session, get_programme(session, corpus.ids["P2"]))  # as the app does
         session.commit()
         page = search(session, SearchQuery(text="night vision"))
         assert page.total == 0
