@@ -115,6 +115,15 @@ class TestLimits:
         for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"to": "31.12.2024"}):
             assert admin.get("/admin/audit", params=params).status_code == 200
 
+    def test_a_nul_in_a_filter_or_an_id_past_the_id_columns_is_no_server_error(self, client):
+        # Found on PostgreSQL, which refuses a NUL in text and numbers past a 32-bit id column.
+        for path in ("/programmes", "/inquiries", "/search"):
+            page = client.get(path, params={"q": "night\x00vision"})
+            assert page.status_code == 200, path
+        assert client.get("/inquiries", params={"programme": 2**31}).status_code == 200
+        assert client.get("/search", params={"q": "x", "programme": 2**31}).status_code == 200
+        assert client.get(f"/programmes/{2**31}").status_code == 404
+
     def test_oversized_bodies_are_refused_before_sign_in(self, data_dir, empty_db):
         settings = _settings_for(data_dir).model_copy(update={"max_body_mb": 1})
         with LiveServer(settings) as live, http_client(live.url) as http:
