@@ -15,15 +15,26 @@ AXE_VERSION   := 4.14.1
 AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
 AXE_JS        := .cache/axe/axe-$(AXE_VERSION).min.js
 
-.PHONY: run test setup assets clean
+.PHONY: run test test-sqlite test-postgres setup assets clean
 
 run: setup
 	$(BIN)/oversight db upgrade
 	$(BIN)/oversight demo load --if-empty
 	$(BIN)/oversight serve --host 127.0.0.1 --port $(PORT)
 
-test: setup $(AXE_JS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The whole suite on SQLite, then on PostgreSQL (a server the tests start in a temporary folder,
+# tests/postgres.py); both run even if the first fails, and `make test` fails if either does.
+test: setup
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	exit $$status
+
+test-sqlite: setup $(AXE_JS)
+	OVERSIGHT_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup $(AXE_JS)
+	OVERSIGHT_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed assets
 

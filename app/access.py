@@ -17,6 +17,7 @@ from app.audit.recorder import Actor, set_actor
 from app.clearance import sees_everything, set_reader_clearance
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
+from app.text import MAX_RECORD_ID
 
 SESSION_COOKIE = "oversight_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -83,8 +84,9 @@ async def read_form(request: Request):
 
 
 FormDep = Annotated[FormData, Depends(read_form)]
-# A record's id in an address: a positive 64-bit integer; anything else names no record (404).
-RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# A record's id in an address: a positive id column value (app.text.MAX_RECORD_ID); anything else
+# names no record (404).
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
 
 
 def require_editor(viewer: ViewerDep) -> Viewer:

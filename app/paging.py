@@ -1,6 +1,7 @@
 """What every paged, filtered list shares: its pages, and its filters as URL parameters."""
 
 import math
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
@@ -48,6 +49,16 @@ def page_asked(value: object) -> int:
 def page_within(asked: int, total: int, page_size: int) -> int:
     """The page asked for, or the last page when the list has become shorter than that."""
     return min(asked, max(1, math.ceil(total / page_size)))
+
+
+def typed_words(value: object, limit: int) -> str:
+    """What someone typed into a filter's text box, spaces collapsed, at most `limit` characters.
+    Control characters are no words: they become spaces (PostgreSQL refuses a NUL in any text,
+    so one in a URL would otherwise be a server error there)."""
+    return " ".join(_CONTROL.sub(" ", str(value or "")).split())[:limit]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def choice_or(choices: type[E], value: object, default: E | None = None) -> E | None:

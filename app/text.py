@@ -35,3 +35,14 @@ def small_int(text: object, digits: int = 9) -> int | None:
     if value.isascii() and value.isdecimal() and len(value) <= digits:
         return int(value)
     return None
+
+
+# Records' ids are INTEGER columns: 32-bit on PostgreSQL, so a larger number names no record (and
+# must not reach a query, where PostgreSQL refuses it as out of range).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(text: object) -> int | None:
+    """A record's id typed in a URL parameter, or None for what can name no record."""
+    value = small_int(text, 10)
+    return value if value is not None and value <= MAX_RECORD_ID else None

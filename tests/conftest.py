@@ -1,7 +1,13 @@
-"""Test fixtures: a real SQLite file migrated by Alembic, and the app served over real HTTP."""
+"""Test fixtures: a real database migrated by Alembic, and the app served over real HTTP.
+
+The suite runs on SQLite (the default) or, with OVERSIGHT_TEST_DATABASE=postgresql, on a real
+PostgreSQL server the tests start themselves (tests/postgres.py): each test gets a fresh database
+copied from a template. A test's database is named by `database_url`; `empty_db`/`demo_db` fill
+it and give a handle that `system_session` and the helpers accept (an SQLite file's Path, or the
+PostgreSQL URL).
+"""
 
 import re
-import shutil
 import socket
 import threading
 import time
@@ -26,11 +32,12 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from app.models import Classification, Role
-from tests.postgres import PostgresServer
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+from tests.databases import (  # noqa: F401  (some re-exported: tests import them from here)
+    AUDITED_TABLES, ON_POSTGRESQL, TEST_DATABASE, Database, Templates,
+    assert_every_change_is_audited, command_env, database_in, database_name, forget_database,
+    register_database, sqlite_url, system_session, url_of,
+)
+from tests.postgres import PostgresServer, drop_databases
 
 
 PASSWORD = "correct horse battery staple"
@@ -56,20 +63,37 @@ ACCOUNTS = {
 }
 
 
-def system_session(path: Path):
-    """A session on the file that sees everything, as the command line does."""
-    engine = make_engine(sqlite_url(path))
-    session = read_as_system(Session(engine))
-    set_actor(session, Actor(None, "test set-up"))
-    return engine, session
-
-
 def add_test_accounts(session: Session) -> None:
     """One account of each role and clearance (ACCOUNTS), all with PASSWORD; committed."""
     for email, role, clearance in ACCOUNTS.values():
         accounts.create_user(session, email=email, name=email.split("@")[0], role=role,
                              clearance=clearance, password=PASSWORD)
     session.commit()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, tests about SQLite itself (marker sqlite_only) are deselected."""
+    if not ON_POSTGRESQL:
+        return
+    about_sqlite = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if about_sqlite:
+        config.hook.pytest_deselected(items=about_sqlite)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
+        config.stash[_DESELECTED] = len(about_sqlite)
+
+
+_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_report_header(config):
+    return f"test database: {TEST_DATABASE} (OVERSIGHT_TEST_DATABASE)"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if deselected := config.stash.get(_DESELECTED, 0):
+        terminalreporter.write_line(
+            f"{deselected} tests deselected on PostgreSQL: they are about SQLite itself "
+            "(marker sqlite_only) and run in the SQLite run.")
 
 
 @pytest.fixture(scope="session")
@@ -93,17 +117,15 @@ def demo_loaded_on() -> date:
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory, migrated_db_file, demo_loaded_on) -> Path:
-    """A migrated database with the demo register loaded through `load_demo_register`."""
-    from app.demo.loader import load_demo_register
+def templates(request, tmp_path_factory) -> Templates:
+    return Templates(request, tmp_path_factory)
 
-    path = tmp_path_factory.mktemp("demo") / "oversight.db"
-    shutil.copy(migrated_db_file, path)
-    engine, session = system_session(path)
-    with session:
-        load_demo_register(session, today=demo_loaded_on)
-    engine.dispose()
-    return path
+
+@pytest.fixture(scope="session")
+def demo_db_file(templates) -> Database:
+    """A migrated database with the demo register loaded through `load_demo_register` (an SQLite
+    file, or a PostgreSQL template database's name)."""
+    return templates.demo
 
 
 class LiveServer:
@@ -139,8 +161,8 @@ class LiveServer:
         self.app.state.engine.dispose()
 
 
-def _settings_for(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=sqlite_url(data_dir / "oversight.db"))
+def _settings_for(data_dir: Path, database: Database | None = None) -> Settings:
+    return Settings(data_dir=data_dir, database_url=url_of(database or database_in(data_dir)))
 
 
 @pytest.fixture
@@ -151,28 +173,64 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def empty_db(data_dir, migrated_db_file) -> Path:
-    shutil.copy(migrated_db_file, data_dir / "oversight.db")
-    return data_dir / "oversight.db"
+def used_databases() -> Iterator[list[str]]:
+    """The URLs of the databases this test used: checked by `every_change_is_audited`, then
+    dropped (PostgreSQL)."""
+    urls: list[str] = []
+    yield urls
+    if on_postgresql := [url for url in urls if url.startswith("postgresql")]:
+        drop_databases(on_postgresql)
 
 
 @pytest.fixture
-def demo_db(data_dir, demo_db_file) -> Path:
-    shutil.copy(demo_db_file, data_dir / "oversight.db")
-    return data_dir / "oversight.db"
+def database_url(data_dir, used_databases, request) -> Iterator[str]:
+    """The URL of this test's database: `data_dir/oversight.db` on SQLite, or a PostgreSQL
+    database of its own. `empty_db` or `demo_db` fill it; alone, it names a database that is
+    there and empty (PostgreSQL) or not yet made (SQLite), for commands that migrate it."""
+    if not ON_POSTGRESQL:
+        used_databases.append(sqlite_url(data_dir / "oversight.db"))
+        yield used_databases[-1]
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.url(server.new_name())
+    used_databases.append(url)
+    register_database(data_dir, url)
+    yield url
+    forget_database(data_dir)
+
+
+@pytest.fixture
+def empty_db(database_url, templates) -> Database:
+    """This test's database, migrated, with the test accounts and no programmes."""
+    return templates.copy_to(templates.migrated, database_url)
+
+
+@pytest.fixture
+def demo_db(database_url, templates) -> Database:
+    """This test's database holding the demo register."""
+    return templates.copy_to(templates.demo, database_url)
+
+
+@pytest.fixture
+def blank_db(database_url, request) -> str:
+    """This test's database before any migration: an empty PostgreSQL database, or no SQLite
+    file yet (for `oversight db upgrade`)."""
+    if ON_POSTGRESQL:
+        request.getfixturevalue("postgres_server").create(database_name(database_url))
+    return database_url
 
 
 @pytest.fixture
 def server(data_dir, empty_db) -> Iterator[LiveServer]:
     """The app over HTTP on an empty, migrated register."""
-    with LiveServer(_settings_for(data_dir)) as live:
+    with LiveServer(_settings_for(data_dir, empty_db)) as live:
         yield live
 
 
 @pytest.fixture
 def demo_server(data_dir, demo_db) -> Iterator[LiveServer]:
     """The app over HTTP on the demo register."""
-    with LiveServer(_settings_for(data_dir)) as live:
+    with LiveServer(_settings_for(data_dir, demo_db)) as live:
         yield live
 
 
@@ -247,9 +305,9 @@ def anonymous(server, client_for) -> httpx.Client:
 
 
 @pytest.fixture
-def db(data_dir) -> Iterator[Session]:
-    """A session on the test's database file that sees everything, to check what was stored."""
-    engine = make_engine(sqlite_url(data_dir / "oversight.db"))
+def db(database_url) -> Iterator[Session]:
+    """A session on the test's database that sees everything, to check what was stored."""
+    engine = make_engine(database_url)
     with read_as_system(Session(engine)) as session:
         yield session
     engine.dispose()
@@ -277,9 +335,11 @@ def pg_template(postgres_server) -> str:
 
 
 @pytest.fixture
-def pg_url(postgres_server, pg_template) -> str:
+def pg_url(postgres_server, pg_template, used_databases) -> str:
     """The URL of a fresh copy of the migrated PostgreSQL database, for one test."""
-    return postgres_server.url(postgres_server.database(template=pg_template))
+    url = postgres_server.url(postgres_server.database(template=pg_template))
+    used_databases.append(url)
+    return url
 
 
 @pytest.fixture
@@ -291,36 +351,15 @@ def pg_server(tmp_path, pg_url) -> Iterator[LiveServer]:
         yield live
 
 
-def audited_tables() -> dict[str, str]:
-    """Table name -> audit record type, for every audited model."""
-    from app.audit.recorder import AUDITED
-    return {model.__tablename__: kind.name for model, kind in AUDITED.items()}
-
-
-AUDITED_TABLES = audited_tables()
-
-
 @pytest.fixture(autouse=True)
-def every_change_is_audited(request):
+def every_change_is_audited(request, used_databases):
     """After each test that used a database: every stored record has its 'create' event, and
-    every record with a 'delete' event is gone. No mutation a test makes escapes the trail."""
-    path = None
-    if "data_dir" in request.fixturenames:
-        path = request.getfixturevalue("data_dir") / "oversight.db"
+    every record with a 'delete' event is gone. No mutation a test makes escapes the trail.
+    Runs after the test's servers and sessions are closed, before its databases are dropped."""
+    data_dir = request.getfixturevalue("data_dir") if "data_dir" in request.fixturenames else None
     yield
-    if path is None or not path.exists():
-        return
-    import sqlite3
-
-    with sqlite3.connect(path) as connection:
-        for table, record_type in AUDITED_TABLES.items():
-            stored = {row[0] for row in connection.execute(f"SELECT id FROM {table}")}
-            created = {row[0] for row in connection.execute(
-                "SELECT record_id FROM audit_event WHERE record_type = ? AND action = 'create'",
-                (record_type,))}
-            deleted = {row[0] for row in connection.execute(
-                "SELECT record_id FROM audit_event WHERE record_type = ? AND action = 'delete'",
-                (record_type,))}
-            assert stored <= created, f"{table} rows without a create event"
-            assert not (stored & deleted), f"{table} rows still there after a delete event"
-            assert created - stored <= deleted, f"{table} rows gone without a delete event"
+    urls = list(used_databases)
+    if data_dir and (data_dir / "oversight.db").exists():
+        urls.append(sqlite_url(data_dir / "oversight.db"))
+    for url in dict.fromkeys(urls):
+        assert_every_change_is_audited(url)

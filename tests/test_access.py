@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
-from tests.conftest import ACCOUNTS, LiveServer, _settings_for, system_session
+from tests.conftest import ACCOUNTS, LiveServer, _settings_for, database_in, system_session
 from tests.imports.helpers import store_import_run
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 from tests.reports.factories import store_document, store_job
@@ -354,7 +354,7 @@ def _documents(data_dir, ids: dict) -> dict[str, int]:
     found = {"doc": store_document(data_dir, programme_id=ids["p"]),
              "xdoc": store_document(data_dir, programme_id=ids["p"],
                                     classification=Classification.RESTRICTED)}
-    db_path = data_dir / "oversight.db"
+    db_path = database_in(data_dir)
     found["j"] = store_job(db_path, programme_id=ids["p"], state=JobState.DONE,
                            document_id=found["doc"])
     found["xj"] = store_job(db_path, programme_id=ids["p"], state=JobState.DONE,

@@ -458,7 +458,7 @@ class TestAdministration:
         from app.models import Classification
         from tests.conftest import system_session
 
-        engine, session = system_session(server.settings.data_dir / "oversight.db")
+        engine, session = system_session(server.settings.resolved_database_url)
         with session:
             create_user(session, email="admin.public@test.example", name="Public admin",
                         role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)

@@ -13,7 +13,6 @@ from app.clearance import read_as_system
 from app.db import make_engine
 from app.errors import Conflict
 from app.models import AuditEvent, Classification, Programme, SafeguardEvidence, Source
-from tests.conftest import sqlite_url
 from tests.factories import cite_as_evidence, edit_form, programme_form
 
 
@@ -111,11 +110,11 @@ class TestEventsForEveryChange:
 
 
 class TestSavesThatRace:
-    def test_a_flush_that_lost_the_race_is_a_conflict_naming_who_saved(self, client, data_dir):
+    def test_a_flush_that_lost_the_race_is_a_conflict_naming_who_saved(self, client, database_url):
         # The form's version check passed, then someone saved before this flush: the version
         # column catches it, and conflict_if_changed turns it into the usual Conflict.
         location, programme_id = create(client)
-        engine = make_engine(sqlite_url(data_dir / "oversight.db"))
+        engine = make_engine(database_url)
         with read_as_system(Session(engine, expire_on_commit=False)) as session:
             set_actor(session, Actor(None, "late editor"))
             programme = session.get(Programme, programme_id)

@@ -1,7 +1,6 @@
 """The `oversight` command as administrators run it: a real process, real exit codes."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -10,18 +9,18 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.db import make_engine
+from tests.conftest import command_env, database_in, url_of
 
 OVERSIGHT = str(Path(sys.executable).parent / "oversight")
 
 
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_")}
-    env["OVERSIGHT_DATA_DIR"] = str(data_dir)
-    return subprocess.run([OVERSIGHT, *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([OVERSIGHT, *args], env=command_env(data_dir), capture_output=True,
+                          text=True, timeout=120)
 
 
 def programme_count(data_dir: Path) -> int:
-    engine = make_engine(f"sqlite:///{data_dir / 'oversight.db'}")
+    engine = make_engine(url_of(database_in(data_dir)))
     with engine.connect() as connection:
         count = connection.execute(sa.text("SELECT count(*) FROM programme")).scalar()
     engine.dispose()
@@ -41,8 +40,7 @@ def test_unknown_command_is_a_usage_error(tmp_path):
     assert run("frobnicate", data_dir=tmp_path).returncode == 2
 
 
-def test_upgrade_then_demo_load_then_refuse_a_second_load(tmp_path):
-    data_dir = tmp_path / "data"
+def test_upgrade_then_demo_load_then_refuse_a_second_load(data_dir, blank_db):
     upgrade = run("db", "upgrade", data_dir=data_dir)
     assert upgrade.returncode == 0, upgrade.stderr
     assert run("db", "upgrade", data_dir=data_dir).returncode == 0  # safe to repeat

@@ -1,7 +1,6 @@
 """`oversight user ...` as administrators run it: a real process on a migrated file, real exit
 codes, and the web app on the same file to prove what the command did."""
 
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from argon2.exceptions import VerificationError
 from sqlmodel import select
 
 from app.models import Classification, Role, User, UserSession
-from tests.conftest import ACCOUNTS, PASSWORD, http_client
+from tests.conftest import ACCOUNTS, PASSWORD, command_env, http_client
 
 OVERSIGHT = str(Path(sys.executable).parent / "oversight")
 NEW_PASSWORD = "a long and new pass phrase"
@@ -21,10 +20,8 @@ STAFF, MEMBER = ACCOUNTS["staff"][0], ACCOUNTS["member"][0]
 
 
 def run(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_")}
-    env["OVERSIGHT_DATA_DIR"] = str(data_dir)
-    return subprocess.run([OVERSIGHT, *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([OVERSIGHT, *args], env=command_env(data_dir), input=stdin,
+                          capture_output=True, text=True, timeout=120)
 
 
 def add(data_dir: Path, email="New.Person@Test.example", password=NEW_PASSWORD,

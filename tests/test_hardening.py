@@ -44,7 +44,7 @@ class TestRemarkingHidesEarlierHistory:
         db.expire_all()
         assert db.exec(select(ProgrammeNote)).one().classification == Classification.CONFIDENTIAL
         # an administrator without clearance sees nothing of it in the audit trail
-        engine, session = system_session(server.settings.data_dir / "oversight.db")
+        engine, session = system_session(server.settings.resolved_database_url)
         with session:
             create_user(session, email="admin.public@test.example", name="Public admin",
                         role=Role.ADMIN, clearance=Classification.PUBLIC, password=PASSWORD)
@@ -115,6 +115,15 @@ class TestLimits:
         for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"to": "31.12.2024"}):
             assert admin.get("/admin/audit", params=params).status_code == 200
 
+    def test_a_nul_in_a_filter_or_an_id_past_the_id_columns_is_no_server_error(self, client):
+        # Found on PostgreSQL, which refuses a NUL in text and numbers past a 32-bit id column.
+        for path in ("/programmes", "/inquiries", "/search"):
+            page = client.get(path, params={"q": "night\x00vision"})
+            assert page.status_code == 200, path
+        assert client.get("/inquiries", params={"programme": 2**31}).status_code == 200
+        assert client.get("/search", params={"q": "x", "programme": 2**31}).status_code == 200
+        assert client.get(f"/programmes/{2**31}").status_code == 404
+
     def test_oversized_bodies_are_refused_before_sign_in(self, data_dir, empty_db):
         settings = _settings_for(data_dir).model_copy(update={"max_body_mb": 1})
         with LiveServer(settings) as live, http_client(live.url) as http:
@@ -124,12 +133,16 @@ class TestLimits:
 
     def test_insert_or_replace_cannot_overwrite_an_event(self, client, db):
         create(client)
+        # Each database's way of writing over a row by inserting one with the same id.
+        overwrite = {"sqlite": ("INSERT OR REPLACE INTO", ""),
+                     "postgresql": ("INSERT INTO", " ON CONFLICT (id) DO UPDATE SET actor = "
+                                    "excluded.actor")}[db.get_bind().dialect.name]
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             db.exec(sa.text(
-                "INSERT OR REPLACE INTO audit_event (id, at, actor, action, record_type, "
+                f"{overwrite[0]} audit_event (id, at, actor, action, record_type, "
                 "record_id, record_label, changes, classification) SELECT id, at, 'forged', "
                 "action, record_type, record_id, record_label, changes, classification "
-                "FROM audit_event LIMIT 1"))
+                f"FROM audit_event LIMIT 1{overwrite[1]}"))
         db.rollback()
 
     def test_a_chart_of_classified_lines_is_marked(self, client):

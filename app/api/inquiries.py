@@ -17,6 +17,7 @@ from app.inquiries.forms import InquiryInput, ItemInput
 from app.inquiries.paste import PastedItem
 from app.inquiries.service import InquiryState
 from app.inquiries.status import InquiryStatus
+from app.text import MAX_RECORD_ID
 
 router = APIRouter(tags=["inquiries"])
 
@@ -58,7 +59,7 @@ def inquiry_list(
     status: InquiryStatus | None = None,
     type: Annotated[str, Query(max_length=40, description="An inquiry type's code.")] = "",
     ministry: Annotated[str, Query(max_length=20, description="A ministry's code.")] = "",
-    programme: Annotated[int | None, Query(ge=1, le=2**63 - 1,
+    programme: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID,
                                            description="A linked programme's id.")] = None,
     sort: search.SortKey = search.SortKey.DUE,
     dir: Literal["asc", "desc"] = "asc",

@@ -16,6 +16,7 @@ from app.models import Assessment
 from app.search.routes import programme_visible, query_from
 from app.search.service import search
 from app.search.words import MAX_QUERY_CHARS
+from app.text import MAX_RECORD_ID
 
 router = APIRouter(tags=["search"])
 
@@ -31,7 +32,7 @@ def search_records(
         "Words, German or English; the last is also matched as the start of a word."))] = "",
     kind: Kind | None = None,
     ministry: Annotated[str, Query(max_length=20, description="A ministry's code.")] = "",
-    programme: Annotated[int | None, Query(ge=1, le=2**63 - 1,
+    programme: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID,
                                            description="A programme's id.")] = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,

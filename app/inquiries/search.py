@@ -19,9 +19,9 @@ from app.inquiries.deadlines import WorkingCalendar
 from app.inquiries.listing import Listed, register_listed, states_of
 from app.inquiries.service import InquiryState
 from app.inquiries.status import InquiryStatus
-from app.paging import Paged, choice_or, page_asked, page_within, url_params
+from app.paging import Paged, choice_or, page_asked, page_within, typed_words, url_params
 from app.models import Inquiry, InquiryMinistry, InquiryProgramme, InquiryType, Ministry, Programme
-from app.text import small_int
+from app.text import record_id
 
 
 class SortKey(str, Enum):
@@ -58,11 +58,11 @@ class InquiryFilters:
         kind = str(params.get("type") or "")
         ministry = str(params.get("ministry") or "")
         return cls(
-            q=" ".join(str(params.get("q") or "").split())[:200],
+            q=typed_words(params.get("q"), 200),
             status=choice_or(InquiryStatus, params.get("status")),
             type=kind if kind in type_codes else "",
             ministry=ministry if ministry in ministry_codes else "",
-            programme=small_int(params.get("programme"), 18),
+            programme=record_id(params.get("programme")),
             sort=choice_or(SortKey, params.get("sort"), SortKey.DUE),
             descending=params.get("dir") == "desc",
             page=page_asked(params.get("page")),

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.clearance import note_marking
 from app.formatting import countries_matching
-from app.paging import Paged, choice_or, page_within, url_params
+from app.paging import Paged, choice_or, page_within, typed_words, url_params
 from app.models import (
     AssistanceKind, FundingKind, FundingLine, Instrument, Programme, ProgrammeKind,
     ProgrammeStatus,
@@ -55,7 +55,7 @@ class ProgrammeFilters:
         except ValueError:
             page = 1
         return cls(
-            q=" ".join(str(params.get("q") or "").split())[:200],
+            q=typed_words(params.get("q"), 200),
             instrument=_known(str(params.get("instrument") or "").upper(), instrument_codes),
             country=_known(str(params.get("country") or "").upper(), COUNTRY_CODES),
             status=choice_or(ProgrammeStatus, params.get("status")),

@@ -14,11 +14,11 @@ from app.db import SessionDep
 from app.hearings.service import CHOICES_SHOWN
 from app.inquiries import service as inquiries
 from app.models import Assessment, Programme
-from app.paging import choice_or, page_asked
+from app.paging import choice_or, page_asked, typed_words
 from app.search.service import KIND_LABELS, SearchQuery, search
 from app.search.words import MAX_QUERY_CHARS
 from app.templating import is_htmx, keep_list_url, render
-from app.text import small_int
+from app.text import record_id
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
@@ -35,10 +35,10 @@ def query_from(params, type_codes: set[str], ministry_codes: set[str]) -> Search
     kind, ministry, kind_of_inquiry = (str(params.get(k) or "") for k in ("kind", "ministry",
                                                                           "type"))
     return SearchQuery(
-        text=" ".join(str(params.get("q") or "").replace("\x00", " ").split())[:MAX_QUERY_CHARS],
+        text=typed_words(params.get("q"), MAX_QUERY_CHARS),
         kind=kind if kind in KIND_LABELS else "",
         ministry=ministry if ministry in ministry_codes else "",
-        programme=small_int(params.get("programme"), 18),
+        programme=record_id(params.get("programme")),
         date_from=_day(params.get("from")), date_to=_day(params.get("to")),
         assessment=choice_or(Assessment, params.get("assessment")),
         inquiry_type=kind_of_inquiry if kind_of_inquiry in type_codes else "",

@@ -76,7 +76,7 @@ def test_every_api_route_has_a_decided_access():
 @pytest.fixture
 def tokens(world):
     live, ids = world
-    return store_tokens(live.settings.data_dir / "oversight.db")
+    return store_tokens(live.settings.resolved_database_url)
 
 
 @pytest.mark.parametrize("caller", CALLERS)

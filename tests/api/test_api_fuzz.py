@@ -39,7 +39,7 @@ def _fuzz(base_url: str, secret: str) -> list[str]:
 
 @pytest.mark.parametrize("caller", ["staff", "member"])
 def test_generated_requests_get_no_server_error(demo_server, caller):
-    secret = store_tokens(demo_server.settings.data_dir / "oversight.db")[caller]
+    secret = store_tokens(demo_server.settings.resolved_database_url)[caller]
     tested = _fuzz(demo_server.url, secret)
     assert "PATCH /api/v1/programmes/{programme_id}" in tested
     assert "PUT /api/v1/inquiries/{inquiry_id}/answer" in tested

@@ -43,7 +43,7 @@ def _queries(server, http) -> dict[str, int]:
 
 
 def test_list_queries_do_not_grow_with_the_rows_shown(server, api_for):
-    http = api_for(server, store_tokens(server.settings.data_dir / "oversight.db")["staff"])
+    http = api_for(server, store_tokens(server.settings.resolved_database_url)["staff"])
     _add(http, 2, 0)
     few = _queries(server, http)
     _add(http, 20, 2)

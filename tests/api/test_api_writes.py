@@ -24,7 +24,7 @@ PROGRAMME = {
 @pytest.fixture
 def api(server, api_for):
     """caller -> a client holding that test account's token."""
-    secrets = store_tokens(server.settings.data_dir / "oversight.db")
+    secrets = store_tokens(server.settings.resolved_database_url)
     return lambda caller="staff": api_for(server, secrets[caller])
 
 

@@ -29,7 +29,7 @@ def test_the_description_lists_only_api_routes_with_bearer_auth_and_their_answer
 
 
 def test_every_api_error_is_json(server, api_for):
-    http = api_for(server, store_tokens(server.settings.data_dir / "oversight.db")["staff"])
+    http = api_for(server, store_tokens(server.settings.resolved_database_url)["staff"])
     answers = {
         "unknown address": (http.get("/api/v1/no-such-thing"), 404),
         "not a record id": (http.get("/api/v1/programmes/abc"), 404),

@@ -4,7 +4,6 @@ them, and the page and chart are marked.
 """
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -42,16 +41,16 @@ def build_canary_world(session) -> dict:
 
 
 @pytest.fixture(scope="module")
-def canary_file(tmp_path_factory, migrated_db_file):
-    path, _ = built_copy(tmp_path_factory.mktemp("canary-dashboard"), migrated_db_file,
-                         build_canary_world)
-    return path
+def canary_file(tmp_path_factory, templates):
+    database, _ = built_copy(tmp_path_factory.mktemp("canary-dashboard"), templates,
+                             build_canary_world)
+    return database
 
 
 @pytest.fixture
-def live(data_dir, canary_file) -> Iterator[LiveServer]:
-    shutil.copy(canary_file, data_dir / "oversight.db")
-    with LiveServer(_settings_for(data_dir)) as server:
+def live(data_dir, canary_file, templates, database_url) -> Iterator[LiveServer]:
+    copy = templates.copy_to(canary_file, database_url)
+    with LiveServer(_settings_for(data_dir, copy)) as server:
         yield server
 
 

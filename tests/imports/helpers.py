@@ -11,6 +11,7 @@ from app.models import Classification, FundingLine, ImportKind, Programme, User
 from app.transfer import service
 from app.transfer.columns import COLUMNS, EXAMPLE_ROW
 from app.transfer.plan import Plan
+from tests.conftest import database_in
 
 
 def programme_row(**overrides) -> dict[str, str]:
@@ -63,7 +64,7 @@ def store_import_run(data_dir: Path, email: str) -> int:
     """A previewed CSV import (one new programme) uploaded by the account `email`."""
     from tests.conftest import system_session
 
-    engine, session = system_session(data_dir / "oversight.db")
+    engine, session = system_session(database_in(data_dir))
     with session:
         user = session.exec(select(User).where(User.email == email)).one()
         store = service.ImportStore(data_dir)

@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.programmes.schemas import ProgrammeInput
 from app.programmes.service import create_programme
-from tests.conftest import system_session
+from tests.conftest import database_in, system_session
 from tests.forms import form_fields, with_values
 
 SUBMITTED = clock.today() - timedelta(days=20)
@@ -99,7 +99,7 @@ def store_attachment(data_dir: Path, inquiry_id: int, *, filename: str = "answer
                      compress: bool = True) -> int:
     """A file of the inquiry's answer, stored as an upload is: a row and its file on disk
     (uncompressed, its text can be found in its bytes)."""
-    engine, session = system_session(data_dir / "oversight.db")
+    engine, session = system_session(database_in(data_dir))
     with session:
         answer = session.exec(select(Answer).where(Answer.inquiry_id == inquiry_id)).one()
         pdf = io.BytesIO(make_pdf(text, compress=compress))

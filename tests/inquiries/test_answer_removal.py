@@ -88,7 +88,7 @@ class TestRemovingAnAnswer:
 
     def test_staff_without_full_clearance_cannot_remove_an_answer(self, server, client_for,
                                                                   inquiry_id, db):
-        store_answer(server.settings.data_dir / "oversight.db", inquiry_id)
+        store_answer(server.settings.resolved_database_url, inquiry_id)
         uncleared = client_for(server, "staff_public")
         assert uncleared.get(f"/inquiries/{inquiry_id}/answer/delete").status_code == 403
         assert uncleared.post(f"/inquiries/{inquiry_id}/answer/delete").status_code == 403

@@ -301,7 +301,7 @@ class TestClearance:
 
     def test_logging_an_answer_where_one_is_held_above_clearance_saves_nothing(
             self, server, client_for, inquiry_id, db):
-        store_answer(server.settings.data_dir / "oversight.db", inquiry_id,
+        store_answer(server.settings.resolved_database_url, inquiry_id,
                      classification=Classification.RESTRICTED)
         uncleared = client_for(server, "staff_public")
         assert "Log the answer" in uncleared.get(f"/inquiries/{inquiry_id}/answer").text

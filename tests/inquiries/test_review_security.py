@@ -64,10 +64,11 @@ def test_pasted_questions_are_numbered_after_items_the_editor_cannot_see(
     assert numbers == [1, 2, 3, 4, 5]
 
 
-def test_the_audit_trail_says_how_much_text_a_file_had_not_what(server, client, empty_db, db):
+def test_the_audit_trail_says_how_much_text_a_file_had_not_what(server, client, empty_db, db,
+                                                              data_dir):
     inquiry = store_inquiry(empty_db, items=1)
     store_answer(empty_db, inquiry)
-    store_attachment(empty_db.parent, inquiry, text="Extracted words of the answer.")
+    store_attachment(data_dir, inquiry, text="Extracted words of the answer.")
     [event] = db.exec(select(AuditEvent).where(AuditEvent.record_type == "attachment")).all()
     shown = event.changes["text"]["after"]
     assert shown.endswith("characters extracted)") and "Extracted words" not in shown

@@ -2,7 +2,6 @@
 by a module's tests that only read it, and the register of tests.reports.jobs_world served with
 the default render settings."""
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +15,11 @@ from tests.reports.pdf_world import World, build_world
 
 
 @pytest.fixture(scope="module")
-def pdf_world(tmp_path_factory, migrated_db_file) -> Iterator[tuple[Session, World, Path]]:
+def pdf_world(tmp_path_factory, templates) -> Iterator[tuple[Session, World, Path]]:
     """(session, world, directory for the part cache); the session sees everything until a
     test sets a clearance (pdf_world helpers set it for each document)."""
     folder = tmp_path_factory.mktemp("pdf-world")
-    database = folder / "oversight.db"
-    shutil.copy(migrated_db_file, database)
-    engine, session = system_session(database)
+    engine, session = system_session(templates.new_copy(templates.migrated, folder))
     with session:
         world = build_world(session, clock.today())
         yield session, world, folder

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from app.models import Classification, Document, DocumentKind, JobState, RenderJob, utcnow
 from app.reports.documents import DocumentStore, add_document
-from tests.conftest import system_session
+from tests.conftest import database_in, system_session
 
 
 def one_page_pdf(title: str) -> bytes:
@@ -29,7 +29,7 @@ def store_document(data_dir: Path, *, programme_id: int | None = None,
     """A stored document with its file, as a worker would leave it (its audit event included);
     made for `clearance` (its marking unless given)."""
     pdf = one_page_pdf(title)
-    engine, session = system_session(data_dir / "oversight.db")
+    engine, session = system_session(database_in(data_dir))
     with session:
         document = add_document(session, DocumentStore(data_dir), Document(
             kind=DocumentKind.BRIEF if hearing_id is None else DocumentKind.DOSSIER,

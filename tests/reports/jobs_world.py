@@ -11,7 +11,7 @@ from app.hearings.forms import HearingInput
 from app.models import Classification
 from app.programmes import service as programmes
 from app.programmes.schemas import ProgrammeInput
-from tests.conftest import sqlite_url, system_session
+from tests.conftest import Database, database_in, system_session, url_of
 
 TITLE = "Border guard mentoring for the Republic of Testland"
 # A brief is laid out in a few seconds; the limit only stops a test whose worker is stuck.
@@ -19,11 +19,10 @@ POLLS, POLL_SECONDS = 600, 0.5
 
 
 def render_settings(data_dir: Path, **overrides) -> Settings:
-    return Settings(data_dir=data_dir, database_url=sqlite_url(data_dir / "oversight.db"),
-                    **overrides)
+    return Settings(data_dir=data_dir, database_url=url_of(database_in(data_dir)), **overrides)
 
 
-def make_register(db_path: Path) -> dict[str, int]:
+def make_register(db_path: Database) -> dict[str, int]:
     """{p}: a public programme with a restricted funding line (so a brief made for restricted
     clearance is marked RESTRICTED); {h}: a public hearing with {p} on its agenda; {empty}: a
     hearing with no agenda; {hidden}: a public hearing whose agenda holds only the restricted

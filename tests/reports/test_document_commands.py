@@ -1,6 +1,5 @@
 """`oversight brief` and `oversight dossier`: batch work before a hearing, from the shell."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.reports.pdf_world import CANARY, pages_text
+from tests.conftest import command_env
 
 OVERSIGHT = str(Path(sys.executable).parent / "oversight")
 
 
 def oversight(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_")}
-    env["OVERSIGHT_DATA_DIR"] = str(folder)
-    return subprocess.run([OVERSIGHT, *args], env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run([OVERSIGHT, *args], env=command_env(folder), capture_output=True,
+                          text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

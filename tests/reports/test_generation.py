@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app.models import Classification, Document, JobState, RenderJob
 from app.reports.jobs import WAITING_TURN
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, database_in
 from tests.reports.factories import store_document, store_job
 from tests.reports.jobs_world import (
     POLL_SECONDS, POLLS, TITLE, download_path, job_path, render_settings, until_finished,
@@ -239,7 +239,7 @@ class TestStoredDocuments:
 
     def test_a_brief_outlives_its_programme(self, live, register, client_for, data_dir, db):
         document = store_document(data_dir, programme_id=register["p"])
-        job = store_job(data_dir / "oversight.db", programme_id=register["p"],
+        job = store_job(database_in(data_dir), programme_id=register["p"],
                         state=JobState.DONE, document_id=document)
         staff = client_for(live, "staff")
         assert staff.post(f"/programmes/{register['p']}/delete").status_code == 303

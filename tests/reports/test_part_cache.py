@@ -1,7 +1,6 @@
 """Regenerating a dossier after a small edit lays out only what changed; laying out in several
 processes gives the same document as one; progress is told step by step."""
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -18,9 +17,8 @@ from tests.reports.pdf_world import (
 
 
 @pytest.fixture
-def own_world(tmp_path, migrated_db_file) -> Iterator[tuple[Session, World]]:
-    shutil.copy(migrated_db_file, tmp_path / "oversight.db")
-    engine, session = system_session(tmp_path / "oversight.db")
+def own_world(empty_db) -> Iterator[tuple[Session, World]]:
+    engine, session = system_session(empty_db)
     with session:
         yield session, build_world(session, clock.today())
     engine.dispose()

@@ -18,7 +18,7 @@ from app.db import make_engine
 from app.models import Classification, DocumentKind, JobState, RenderJob, Role, utcnow
 from app.reports import jobs
 from app.reports.worker import EXIT_OUT_OF_MEMORY, run_capped
-from tests.conftest import sqlite_url, system_session
+from tests.conftest import system_session, url_of
 from tests.reports.factories import store_job
 
 
@@ -111,7 +111,7 @@ class TestCaps:
 
 @pytest.fixture
 def engine(empty_db):
-    engine = make_engine(sqlite_url(empty_db))
+    engine = make_engine(url_of(empty_db))
     yield engine
     engine.dispose()
 

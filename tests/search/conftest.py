@@ -1,11 +1,14 @@
 """Search tests run on both databases: `site` is the app over HTTP on SQLite or PostgreSQL,
-with the URL of its database."""
+with the URL of its database. Their SQLite half is marked sqlite_only: the PostgreSQL run of the
+suite has its PostgreSQL half already."""
 
 from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import LiveServer, sqlite_url
+from tests.conftest import LiveServer
+
+BOTH_DATABASES = [pytest.param("sqlite", marks=pytest.mark.sqlite_only), "postgresql"]
 
 
 @dataclass
@@ -15,19 +18,19 @@ class Site:
     engine_name: str
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BOTH_DATABASES)
 def site(request) -> Site:
     if request.param == "sqlite":
         server = request.getfixturevalue("server")
-        return Site(server, sqlite_url(request.getfixturevalue("data_dir") / "oversight.db"),
-                    "sqlite")
+        return Site(server, request.getfixturevalue("database_url"), "sqlite")
     return Site(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_url"),
                 "postgresql")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request) -> str:
+@pytest.fixture(params=BOTH_DATABASES)
+def engine_url(request) -> str:
     """A migrated, empty database (with the test accounts) on either engine."""
     if request.param == "sqlite":
-        return sqlite_url(request.getfixturevalue("empty_db"))
+        request.getfixturevalue("empty_db")
+        return request.getfixturevalue("database_url")
     return request.getfixturevalue("pg_url")

@@ -1,11 +1,13 @@
 """`oversight search reindex` and `oversight benchmark search`, as real processes."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.db import make_engine
 from tests.test_cli import run
 
 
+@pytest.mark.sqlite_only  # reads SQLite's FTS5 table itself
 def test_reindex_rebuilds_the_index_from_the_records(data_dir, empty_db):
     assert run("demo", "load", data_dir=data_dir).returncode == 0
     engine = make_engine(f"sqlite:///{empty_db}")

@@ -4,11 +4,13 @@ deleted records (and what the database deletes with them) are gone, uploaded fil
 from sqlmodel import select
 
 from app.clearance import set_reader_clearance
-from app.models import Classification, Inquiry, InquiryItem, Programme, SearchEntry
+from app.models import Classification, Inquiry, InquiryItem, SearchEntry
+from app.programmes.service import delete_programme, get_programme
 from app.search.maintenance import rebuild_index
 from app.search.service import SearchQuery, search
 from tests.inquiries.answer_world import store_answer, store_attachment, store_inquiry
 from tests.search.corpus import build_corpus, open_session
+from tests.conftest import database_in
 
 
 def found(client, words: str) -> str:
@@ -17,7 +19,7 @@ def found(client, words: str) -> str:
 
 
 def test_an_edited_item_is_found_by_its_new_words_not_its_old(client, data_dir, db):
-    inquiry_id = store_inquiry(data_dir / "oversight.db", items=1)
+    inquiry_id = store_inquiry(database_in(data_dir), items=1)
     item_id = db.exec(select(InquiryItem.id).where(InquiryItem.inquiry_id == inquiry_id)).one()
     assert "1 record" in found(client, "Question text")
     response = client.post(f"/inquiries/{inquiry_id}/items/{item_id}/edit", data={
@@ -29,8 +31,8 @@ def test_an_edited_item_is_found_by_its_new_words_not_its_old(client, data_dir, 
 
 
 def test_a_deleted_inquiry_takes_its_items_and_answers_out_of_the_index(client, data_dir, db):
-    inquiry_id = store_inquiry(data_dir / "oversight.db", items=2)
-    store_answer(data_dir / "oversight.db", inquiry_id)
+    inquiry_id = store_inquiry(database_in(data_dir), items=2)
+    store_answer(database_in(data_dir), inquiry_id)
     assert "of 4 records" in found(client, "5546")  # the inquiry, its two questions, the answer
     response = client.post(f"/inquiries/{inquiry_id}/delete", data={})
     assert response.status_code == 303
@@ -39,8 +41,8 @@ def test_a_deleted_inquiry_takes_its_items_and_answers_out_of_the_index(client, 
 
 
 def test_the_text_of_an_uploaded_answer_file_is_found(client, data_dir):
-    inquiry_id = store_inquiry(data_dir / "oversight.db", items=1)
-    store_answer(data_dir / "oversight.db", inquiry_id)
+    inquiry_id = store_inquiry(database_in(data_dir), items=1)
+    store_answer(database_in(data_dir), inquiry_id)
     store_attachment(data_dir, inquiry_id, filename="Antwort.pdf",
                      text="Die Lieferung der Minenräumgeräte erfolgte im Mai.")
     results = found(client, "Minenräumgeräte")
@@ -48,10 +50,10 @@ def test_the_text_of_an_uploaded_answer_file_is_found(client, data_dir):
     assert "<mark>Minenräumgeräte</mark>" in results
 
 
-def test_deleting_a_programme_removes_its_notes_and_sources_from_the_index(database_url):
-    corpus = build_corpus(database_url)
-    with open_session(database_url) as session:
-        session.delete(session.get(Programme, corpus.ids["P2"]))
+def test_deleting_a_programme_removes_its_notes_and_sources_from_the_index(engine_url):
+    corpus = build_corpus(engine_url)
+    with open_session(engine_url) as session:
+        delete_programme(session, get_programme(session, corpus.ids["P2"]))  # as the app does
         session.commit()
         page = search(session, SearchQuery(text="night vision"))
         assert page.total == 0
@@ -60,9 +62,9 @@ def test_deleting_a_programme_removes_its_notes_and_sources_from_the_index(datab
         assert left == []
 
 
-def test_rebuilding_the_index_gives_the_same_results(database_url):
-    corpus = build_corpus(database_url)
-    with open_session(database_url) as session:
+def test_rebuilding_the_index_gives_the_same_results(engine_url):
+    corpus = build_corpus(engine_url)
+    with open_session(engine_url) as session:
         set_reader_clearance(session, Classification.CONFIDENTIAL)
         before = [(h.kind, h.record_id) for h in search(session, SearchQuery(text="Mali")).hits]
         counts = rebuild_index(session)
@@ -79,10 +81,10 @@ def _entry_rows(session, inquiry_id: int) -> dict[tuple[str, int], tuple[int, st
         select(SearchEntry).where(SearchEntry.inquiry_id == inquiry_id))}
 
 
-def test_entries_under_a_record_are_rebuilt_only_when_they_copy_what_changed(database_url):
-    corpus = build_corpus(database_url)
+def test_entries_under_a_record_are_rebuilt_only_when_they_copy_what_changed(engine_url):
+    corpus = build_corpus(engine_url)
     inquiry_id = corpus.ids["I1"]
-    with open_session(database_url) as session:
+    with open_session(engine_url) as session:
         before = _entry_rows(session, inquiry_id)
         inquiry = session.get(Inquiry, inquiry_id)
         inquiry.preamble = "Die Bundesregierung liefert Schnellboote."

@@ -6,14 +6,14 @@ from hypothesis import strategies as st
 
 from tests.inquiries.answer_world import store_inquiry
 from tests.search.corpus import build_corpus
-from tests.conftest import counting, sqlite_url
+from tests.conftest import counting
 
 FTS_SYNTAX = ['"', "*", "NEAR(", "-", "OR", "AND", "NOT", "(", ")", ":", "^", "+", "{", "}",
               "\x00", "'", "\\", "%", "_", ":*", "&", "|", "!", "<mark>", "<script>", "ä", " "]
 
 
-def test_the_plain_form_works_without_javascript(client, data_dir):
-    build_corpus(sqlite_url(data_dir / "oversight.db"))
+def test_the_plain_form_works_without_javascript(client, database_url):
+    build_corpus(database_url)
     page = client.get("/")
     assert '<a href="/search"' in page.text  # in the main navigation
     empty = client.get("/search")
@@ -29,8 +29,8 @@ def test_the_plain_form_works_without_javascript(client, data_dir):
     assert 'aria-live="polite"' in found.text
 
 
-def test_htmx_gets_only_the_results_and_the_live_count(client, data_dir):
-    build_corpus(sqlite_url(data_dir / "oversight.db"))
+def test_htmx_gets_only_the_results_and_the_live_count(client, database_url):
+    build_corpus(database_url)
     fragment = client.get("/search", params={"q": "Mali"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert "<html" not in fragment.text and 'id="search-form"' not in fragment.text
@@ -38,8 +38,8 @@ def test_htmx_gets_only_the_results_and_the_live_count(client, data_dir):
     assert fragment.headers["Vary"] == "HX-Request"
 
 
-def test_filters_and_links_from_the_page(client, data_dir):
-    corpus = build_corpus(sqlite_url(data_dir / "oversight.db"))
+def test_filters_and_links_from_the_page(client, database_url):
+    corpus = build_corpus(database_url)
     ids = corpus.ids
     answers = client.get("/search", params={"q": "Government", "assessment": "evasive"}).text
     assert "1 record matching the filters" in answers
@@ -58,9 +58,9 @@ def test_filters_and_links_from_the_page(client, data_dir):
     assert nonsense.status_code == 200 and "of 3 records." in nonsense.text
 
 
-def test_results_come_in_pages_of_twenty(client, data_dir):
+def test_results_come_in_pages_of_twenty(client, database_url):
     for n in range(2):
-        store_inquiry(data_dir / "oversight.db", items=12, reference=f"Drucksache 20/{900 + n}")
+        store_inquiry(database_url, items=12, reference=f"Drucksache 20/{900 + n}")
     first = client.get("/search", params={"q": "Question units"}).text
     assert "Showing 1–20 of 24 records." in first
     assert 'href="/search?q=Question+units&amp;page=2"' in first
@@ -93,8 +93,8 @@ def test_hostile_queries_never_give_a_server_error_on_postgresql(pg_server, clie
     assert response.status_code == 200, response.text[:500]
 
 
-def test_a_keystroke_does_not_list_every_programme_again(server, client, data_dir):
-    build_corpus(sqlite_url(data_dir / "oversight.db"))
+def test_a_keystroke_does_not_list_every_programme_again(server, client, database_url):
+    build_corpus(database_url)
     engine = server.app.state.engine
     with counting(engine) as whole_page:
         assert "EPF-MLI-1" in client.get("/search", params={"q": "Mali"}).text

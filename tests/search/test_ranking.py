@@ -48,24 +48,24 @@ QUERIES = {
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_queries_find_the_expected_records_in_order(database_url, text):
-    corpus = build_corpus(database_url)
+def test_queries_find_the_expected_records_in_order(engine_url, text):
+    corpus = build_corpus(engine_url)
     first, every = QUERIES[text]
-    found = run(database_url, corpus, text)
+    found = run(engine_url, corpus, text)
     assert found[:len(first)] == first
     assert set(found) == every
 
 
-def test_title_matches_rank_above_body_matches(database_url):
-    corpus = build_corpus(database_url)
-    found = run(database_url, corpus, "Mali")
+def test_title_matches_rank_above_body_matches(engine_url):
+    corpus = build_corpus(engine_url)
+    found = run(engine_url, corpus, "Mali")
     # P1 and I2 have Mali in their titles; I2.1 only in its text.
     assert set(found[:2]) == {"P1", "I2"} and found[2] == "I2.1"
 
 
-def test_filters_narrow_the_results(database_url):
-    corpus = build_corpus(database_url)
-    url = database_url
+def test_filters_narrow_the_results(engine_url):
+    corpus = build_corpus(engine_url)
+    url = engine_url
     assert set(run(url, corpus, "Mali", kind="item")) == {"I2.1"}
     assert set(run(url, corpus, "controls", ministry="BMVg")) == {"I2.2"}
     assert set(run(url, corpus, "controls", inquiry_type="minor_interpellation")) == {"I1.2"}
@@ -77,9 +77,9 @@ def test_filters_narrow_the_results(database_url):
                    date_to=date(2023, 5, 31))) == {"A2.1"}
 
 
-def test_pages_of_twenty_with_the_total(database_url):
-    corpus = build_corpus(database_url)
-    with open_session(database_url) as session:
+def test_pages_of_twenty_with_the_total(engine_url):
+    corpus = build_corpus(engine_url)
+    with open_session(engine_url) as session:
         first = search(session, SearchQuery(text="4473", page_size=4))
         second = search(session, SearchQuery(text="4473", page=2, page_size=4))
     assert (first.total, len(first.hits), second.total, len(second.hits)) == (6, 4, 6, 2)
@@ -89,9 +89,9 @@ def test_pages_of_twenty_with_the_total(database_url):
     assert corpus.ids["I1"] in inquiries
 
 
-def test_snippets_mark_the_words_and_escape_the_text(database_url):
-    corpus = build_corpus(database_url)
-    with open_session(database_url) as session:
+def test_snippets_mark_the_words_and_escape_the_text(engine_url):
+    corpus = build_corpus(engine_url)
+    with open_session(engine_url) as session:
         set_reader_clearance(session, Classification.CONFIDENTIAL)
         page = search(session, SearchQuery(text="partner inspections"))
     assert [hit.record_id for hit in page.hits] == [corpus.ids["A1.2"]]
