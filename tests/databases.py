@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -26,6 +28,10 @@ TEST_DATABASE = os.environ.get("OVERSIGHT_TEST_DATABASE", "sqlite") or "sqlite"
 if TEST_DATABASE not in TEST_DATABASES:
     raise RuntimeError(f"OVERSIGHT_TEST_DATABASE={TEST_DATABASE!r}: use one of {TEST_DATABASES}")
 ON_POSTGRESQL = TEST_DATABASE == "postgresql"
+
+# For tests that run on both databases themselves: their SQLite half is left out of the
+# PostgreSQL run, which would repeat it on SQLite (their PostgreSQL half runs in both).
+BOTH_DATABASES = [pytest.param("sqlite", marks=pytest.mark.sqlite_only), "postgresql"]
 
 # A test's database: an SQLite file (Path) or a database URL (str).
 Database = Path | str

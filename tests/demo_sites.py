@@ -9,8 +9,9 @@ from app.clearance import read_as_system
 from app.config import Settings
 from app.db import make_engine
 from tests.conftest import sqlite_url
+from tests.databases import BOTH_DATABASES
 
-DATABASES = ["sqlite", "postgresql"]
+DATABASES = BOTH_DATABASES
 
 
 def demo_settings(request: pytest.FixtureRequest, kind: str) -> Settings:

@@ -10,6 +10,7 @@ from app.clearance import read_as_system
 from app.db import make_engine
 from app.derived import derived, register_state
 from app.models import Instrument, Programme, ProgrammeStatus, RegisterVersion, User
+from tests.databases import BOTH_DATABASES, url_of
 
 
 def _session(engine) -> Session:
@@ -31,10 +32,10 @@ def _programme(session: Session, code: str, *, flush: bool = True) -> None:
         session.flush()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, empty_db):
+@pytest.fixture(params=BOTH_DATABASES)
+def engine(request):
     url = (request.getfixturevalue("pg_url") if request.param == "postgresql"
-           else f"sqlite:///{empty_db}")
+           else url_of(request.getfixturevalue("empty_db")))
     engine = make_engine(url)
     yield engine
     engine.dispose()

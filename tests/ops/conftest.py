@@ -12,10 +12,11 @@ from app.audit.recorder import Actor, set_actor
 from app.clearance import read_as_system
 from app.db import make_engine
 from tests.conftest import sqlite_url
+from tests.databases import BOTH_DATABASES
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path, migrated_db_file) -> str:
+@pytest.fixture(params=BOTH_DATABASES)
+def migrated_url(request, tmp_path, migrated_db_file) -> str:
     """A migrated database with the test accounts: an SQLite file in the test's own folder
     (where the app would keep it: DATA_DIR/oversight.db) or a fresh PostgreSQL database."""
     if request.param == "postgresql":
@@ -27,9 +28,9 @@ def database_url(request, tmp_path, migrated_db_file) -> str:
 
 
 @pytest.fixture
-def system(database_url) -> Iterator[Session]:
+def system(migrated_url) -> Iterator[Session]:
     """A session on the database that sees everything, as the command line does."""
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_url)
     with read_as_system(Session(engine)) as session:
         set_actor(session, Actor(None, "test set-up"))
         yield session

@@ -213,8 +213,8 @@ def test_the_default_archive_is_named_by_the_utc_time_in_the_working_folder(site
         assert tar.getnames()[0] == MANIFEST
 
 
+@pytest.mark.sqlite_only
 def test_restoring_under_a_running_sqlite_server_is_refused(demo_server, client_for, tmp_path):
-
     site = Site("sqlite", demo_server.settings)
     archive = tmp_path / "backup.tar"
     backup(site, archive)
@@ -226,6 +226,7 @@ def test_restoring_under_a_running_sqlite_server_is_refused(demo_server, client_
     assert every_row(site.url) == rows
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_taken_while_staff_write_is_consistent(demo_server, client_for, tmp_path):
     """Programmes are saved continuously while the backup runs: the copy passes SQLite's
     integrity check, and each programme in it came with its audit event (one transaction)."""

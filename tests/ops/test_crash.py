@@ -24,10 +24,10 @@ BEFORE_THE_KILL = WRITERS * 4
 
 
 def test_acknowledged_writes_survive_the_server_being_killed_repeatedly(
-        database_url, tmp_path, system):
+        migrated_url, tmp_path, system):
     acknowledged, problems = [], []
     for cycle in range(CYCLES):
-        server = ServeProcess(database_url, data_folder(tmp_path),
+        server = ServeProcess(migrated_url, data_folder(tmp_path),
                               tmp_path / f"server-{cycle}.log").wait_until_ready()
         try:
             already = len(acknowledged)
@@ -45,7 +45,7 @@ def test_acknowledged_writes_survive_the_server_being_killed_repeatedly(
         assert all(writer.cut_off and not writer.is_alive() for writer in writers)
 
     # Restarted on the same database, the server is ready (its health check reads it).
-    server = ServeProcess(database_url, data_folder(tmp_path),
+    server = ServeProcess(migrated_url, data_folder(tmp_path),
                           tmp_path / "server-after.log").wait_until_ready()
     assert server.terminate() == 0
     system.expire_all()
@@ -53,7 +53,7 @@ def test_acknowledged_writes_survive_the_server_being_killed_repeatedly(
     assert missing_writes(system, acknowledged) == []
     assert records_without_create_event(system) == {}
     assert half_saved(system) == []
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_url)
     try:
         assert integrity_problems(engine) == []
     finally:

@@ -22,10 +22,10 @@ def queue_jobs(session, count: int, **fields) -> list[int]:
     return [job.id for job in queued]
 
 
-def race(database_url: str, claims: list[tuple[int, int]]) -> list[int | None]:
+def race(migrated_url: str, claims: list[tuple[int, int]]) -> list[int | None]:
     """Run each (job id, limit) claim in its own thread with its own engine (as separate
     worker processes would), all released at the same moment; what each claim returned."""
-    engines = [make_engine(database_url) for _ in claims]
+    engines = [make_engine(migrated_url) for _ in claims]
     start = threading.Barrier(len(claims))
     results: list[int | None] = [None] * len(claims)
 
@@ -51,27 +51,27 @@ def states(session, ids: list[int]) -> list[JobState]:
     return [session.get(RenderJob, job_id).state for job_id in ids]
 
 
-def test_each_job_is_taken_by_one_worker_when_workers_race(database_url, system):
+def test_each_job_is_taken_by_one_worker_when_workers_race(migrated_url, system):
     ids = queue_jobs(system, 3)
     claims = [(job_id, 100) for job_id in ids for _ in range(RACERS // 3)]
-    results = race(database_url, claims)
+    results = race(migrated_url, claims)
     for job_id in ids:
         outcomes = [result for (claimed, _), result in zip(claims, results) if claimed == job_id]
         assert outcomes.count(1) == 1 and outcomes.count(None) == len(outcomes) - 1
     assert states(system, ids) == [JobState.RUNNING] * 3
 
 
-def test_the_limit_of_jobs_running_at_once_holds_when_claims_race(database_url, system):
+def test_the_limit_of_jobs_running_at_once_holds_when_claims_race(migrated_url, system):
     ids = queue_jobs(system, RACERS)
-    results = race(database_url, [(job_id, 2) for job_id in ids])
+    results = race(migrated_url, [(job_id, 2) for job_id in ids])
     assert sum(result is not None for result in results) == 2
     assert states(system, ids).count(JobState.RUNNING) == 2
 
 
 def test_a_job_whose_worker_died_is_taken_again_after_retry_and_the_dead_attempt_is_shut_out(
-        database_url, system):
+        migrated_url, system):
     [job_id] = queue_jobs(system, 1)
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_url)
     try:
         first = jobs.claim(engine, job_id, 1, TIMEOUT)
         assert first == 1
@@ -88,7 +88,7 @@ def test_a_job_whose_worker_died_is_taken_again_after_retry_and_the_dead_attempt
                              Classification.CONFIDENTIAL)
         assert jobs.retry(system, system.get(RenderJob, job_id), clerk, TIMEOUT)
         system.commit()
-        assert race(database_url, [(job_id, 1)] * 3).count(2) == 1  # attempt 2, taken once
+        assert race(migrated_url, [(job_id, 1)] * 3).count(2) == 1  # attempt 2, taken once
         assert not jobs.fail(engine, job_id, first, "the dead worker's last word")
         assert states(system, [job_id]) == [JobState.RUNNING]
     finally:

@@ -54,11 +54,9 @@ def test_health_says_ok_for_a_migrated_database_and_503_with_a_reason_otherwise(
         db.commit()
 
 
-def test_health_is_503_when_the_database_does_not_answer(tmp_path):
-    folder = tmp_path / "empty"
-    folder.mkdir()
+def test_health_is_503_when_the_database_does_not_answer(data_dir, blank_db):
     # A database without the schema: the check fails, saying so, without a trace or a path.
-    with LiveServer(_settings_for(folder)) as live, http_client(live.url) as http:
+    with LiveServer(_settings_for(data_dir, blank_db)) as live, http_client(live.url) as http:
         response = http.get("/health")
     assert response.status_code == 503
     assert response.json()["database"] == "the database does not answer, or has no schema"

@@ -15,11 +15,12 @@ from tests.factories import programme_form
 from tests.ops.conftest import data_folder
 from tests.ops.serve_process import OVERSIGHT, ServeProcess, wait_for
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize(
+    "migrated_url", [pytest.param("sqlite", marks=pytest.mark.sqlite_only)], indirect=True)
 
 
-def served(database_url, tmp_path) -> ServeProcess:
-    return ServeProcess(database_url, data_folder(tmp_path),
+def served(migrated_url, tmp_path) -> ServeProcess:
+    return ServeProcess(migrated_url, data_folder(tmp_path),
                         tmp_path / "server.log").wait_until_ready()
 
 
@@ -28,9 +29,9 @@ def log_entries(server: ServeProcess) -> list[dict]:
 
 
 @SQLITE_ONLY
-def test_sigterm_lets_a_save_in_flight_finish_then_the_server_exits_0(database_url, tmp_path,
+def test_sigterm_lets_a_save_in_flight_finish_then_the_server_exits_0(migrated_url, tmp_path,
                                                                        system):
-    server = served(database_url, tmp_path)
+    server = served(migrated_url, tmp_path)
     try:
         with http_client(server.url) as staff:
             sign_in(staff, ACCOUNTS["staff"][0])
@@ -64,9 +65,9 @@ def test_sigterm_lets_a_save_in_flight_finish_then_the_server_exits_0(database_u
 
 
 @SQLITE_ONLY
-def test_each_request_is_one_json_line_with_its_id_and_no_query_or_secret(database_url,
+def test_each_request_is_one_json_line_with_its_id_and_no_query_or_secret(migrated_url,
                                                                            tmp_path):
-    server = served(database_url, tmp_path)
+    server = served(migrated_url, tmp_path)
     try:
         with http_client(server.url) as http:
             sign_in(http, ACCOUNTS["staff"][0])
@@ -100,8 +101,8 @@ def test_each_request_is_one_json_line_with_its_id_and_no_query_or_secret(databa
 
 
 @SQLITE_ONLY
-def test_one_worker_also_exits_0_on_sigterm_and_logs_readable_text(database_url, tmp_path):
-    server = ServeProcess(database_url, data_folder(tmp_path), tmp_path / "server.log",
+def test_one_worker_also_exits_0_on_sigterm_and_logs_readable_text(migrated_url, tmp_path):
+    server = ServeProcess(migrated_url, data_folder(tmp_path), tmp_path / "server.log",
                           workers=1, log_format="text").wait_until_ready()
     with http_client(server.url) as http:
         http.get("/login", headers={"X-Request-ID": "text-log-0001"})

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.conftest import LiveServer
-
-BOTH_DATABASES = [pytest.param("sqlite", marks=pytest.mark.sqlite_only), "postgresql"]
+from tests.databases import BOTH_DATABASES
 
 
 @dataclass
