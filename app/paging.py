@@ -60,6 +60,10 @@ def typed_words(value: object, limit: int) -> str:
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
+# A choice list longer than this is no help to anyone: past it, a page asks for part of a
+# reference code or title instead (a whole parliament's register holds thousands of programmes).
+CHOICES_SHOWN = 200
+
 
 def choice_or(choices: type[E], value: object, default: E | None = None) -> E | None:
     """The choice named in a URL parameter, or `default` for one that means nothing."""

@@ -15,9 +15,10 @@ from app.forms import marking_choices, note_typed_markings
 from app.errors import Conflict, ValidationFailed
 from app.hearings import forms, service
 from app.models import Classification, Hearing
+from app.paging import typed_words
 from app.reports.service import documents_panel
 from app.templating import is_htmx, render
-from app.text import clean_text, small_int
+from app.text import clean_text, record_id, small_int
 
 router = APIRouter(dependencies=AUTHENTICATED)
 
@@ -164,11 +165,9 @@ def _render_page(request, session, hearing: Hearing, *, typed=None, errors=None,
     agenda = service.agenda(session, hearing)
     choices = None
     if request.state.viewer.can_edit:
-        find = " ".join(request.query_params.get("find", "").replace("\x00", " ").split())[:100]
-        keep = (typed or {}).get("programme_id", "")
-        choices = service.agenda_choices(session, hearing, find,
-                                         keep=int(keep) if keep.isdigit() and len(keep) < 10
-                                         else None)
+        choices = service.agenda_choices(
+            session, hearing, typed_words(request.query_params.get("find"), 100),
+            keep=record_id((typed or {}).get("programme_id")))
     # The dossier section is not part of the agenda block that htmx swaps.
     panel = None if is_htmx(request) else documents_panel(
         session, request.state.viewer, request.app.state.settings.render_timeout_seconds,

@@ -19,6 +19,7 @@ from app.clearance import note_marking
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.hearings.forms import HearingInput
 from app.models import AgendaItem, Hearing, Programme, utcnow
+from app.paging import CHOICES_SHOWN
 from app.programmes.search import MoneyTotal, _money_by_programme
 
 
@@ -85,11 +86,6 @@ def agenda(session: Session, hearing: Hearing) -> list[AgendaEntry]:
     money = _money_by_programme(session, [programme.id for _, programme in rows])
     return [AgendaEntry(item, programme, money.get(programme.id, []))
             for item, programme in rows]
-
-
-# A choice list longer than this is no help to anyone: past it, the page asks for part of a
-# reference code or title first (a whole parliament's register holds thousands of programmes).
-CHOICES_SHOWN = 200
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from sqlmodel import Session, select
 
 from app.access import AUTHENTICATED, ViewerDep
 from app.db import SessionDep
-from app.hearings.service import CHOICES_SHOWN
 from app.inquiries import service as inquiries
 from app.models import Assessment, Programme
-from app.paging import choice_or, page_asked, typed_words
+from app.paging import CHOICES_SHOWN, choice_or, page_asked, typed_words
 from app.search.service import KIND_LABELS, SearchQuery, search
 from app.search.words import MAX_QUERY_CHARS
 from app.templating import is_htmx, keep_list_url, render
@@ -92,7 +91,7 @@ def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
         query = replace(query, programme=None)
     # A programme may also be named by its reference code: the filter's own field once there
     # are too many programmes to list. An unknown code (or one the reader may not see) is said.
-    code = " ".join(str(request.query_params.get("programme_code") or "").split())[:40]
+    code = typed_words(request.query_params.get("programme_code"), 40)
     code_unknown = ""
     if code:
         found = programme_by_code(session, code)

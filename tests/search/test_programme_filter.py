@@ -4,7 +4,7 @@ are a list; past that the filter is a reference code, resolved within the reader
 
 import pytest
 
-from app.hearings.service import CHOICES_SHOWN
+from app.paging import CHOICES_SHOWN
 from app.models import Classification
 from tests.safeguards.builders import programme
 
