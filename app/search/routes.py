@@ -45,21 +45,21 @@ def query_from(params, type_codes: set[str], ministry_codes: set[str]) -> Search
     )
 
 
-def programme_visible(session: Session, programme_id: int) -> bool:
-    """Whether the reader may see the programme a search is narrowed to (one query)."""
-    return session.exec(select(Programme.id).where(Programme.id == programme_id)).first() \
-        is not None
-
-
-def programme_by_code(session: Session, code: str) -> int | None:
-    """The id of the programme with this reference code (any case) the reader may see."""
-    return session.exec(select(Programme.id).where(
-        sa.func.upper(Programme.reference_code) == code.upper())).first()
-
-
 def programme_code(session: Session, programme_id: int) -> str:
+    """The reference code of the programme a search is narrowed to, or "" if the reader may
+    not see it (one query)."""
     return session.exec(select(Programme.reference_code)
                         .where(Programme.id == programme_id)).first() or ""
+
+
+def programme_visible(session: Session, programme_id: int) -> bool:
+    return bool(programme_code(session, programme_id))
+
+
+def programme_by_code(session: Session, code: str):
+    """(id, reference code) of the programme with this code (any case) the reader may see."""
+    return session.exec(select(Programme.id, Programme.reference_code).where(
+        sa.func.upper(Programme.reference_code) == code.upper())).first()
 
 
 def programme_choices(session: Session) -> list[Programme] | None:
@@ -87,7 +87,8 @@ def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
     types, ministries = inquiries.inquiry_types(session), inquiries.ministries(session)
     query = query_from(request.query_params, {t.code for t in types}, {m.code for m in ministries})
     # A programme above the reader's clearance is dropped like a missing one.
-    if query.programme is not None and not programme_visible(session, query.programme):
+    shown_code = programme_code(session, query.programme) if query.programme else ""
+    if not shown_code:
         query = replace(query, programme=None)
     # A programme may also be named by its reference code: the filter's own field once there
     # are too many programmes to list. An unknown code (or one the reader may not see) is said.
@@ -95,14 +96,11 @@ def search_page(request: Request, session: SessionDep, viewer: ViewerDep):
     code_unknown = ""
     if code:
         found = programme_by_code(session, code)
-        query = replace(query, programme=found)
-        code_unknown = "" if found else code
+        query = replace(query, programme=found.id if found else None)
+        shown_code, code_unknown = (found.reference_code, "") if found else (code, code)
     # The programmes to choose from, only for the whole page: a keystroke's htmx request gets
     # the results alone, without the form.
     programmes = None if is_htmx(request) else programme_choices(session)
-    shown_code = code if code_unknown else (
-        programme_code(session, query.programme) if query.programme and programmes is None
-        and not is_htmx(request) else "")
     page = search(session, query)
     filtered = any((query.kind, query.ministry, query.programme, query.date_from, query.date_to,
                     query.assessment, query.inquiry_type))
