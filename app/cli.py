@@ -11,10 +11,12 @@ import typer
 from alembic import command
 from alembic.config import Config
 
-
 from app.api.token_cli import token_app
 from app.commands import ClearanceChoice, account, command_session, refuse, refuse_problems
 from app.config import Settings
+from app.ops.cli import backup, restore
+from app.scale.cli import benchmark_load
+from app.transfer.cli import export_data, import_file
 
 
 class RoleChoice(str, enum.Enum):
@@ -304,33 +306,12 @@ def benchmark_search(
     run(inquiries, items, repeats, database_url or None, typer.echo)
 
 
-def _scale_commands() -> None:
-    from app.scale.cli import benchmark_load
-
-    benchmark_app.command("load")(benchmark_load)
-
-
-_scale_commands()
-
-
-def _transfer_commands() -> None:
-    from app.transfer.cli import export_data, import_file
-
-    app.command("import")(import_file)
-    app.command("export")(export_data)
-
-
-_transfer_commands()
-
-
-def _ops_commands() -> None:
-    from app.ops.cli import backup, restore
-
-    app.command("backup")(backup)
-    app.command("restore")(restore)
-
-
-_ops_commands()
+# Commands whose code lives with the part of the app they drive.
+benchmark_app.command("load")(benchmark_load)
+app.command("import")(import_file)
+app.command("export")(export_data)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 @app.command("serve")
